@@ -1,0 +1,13 @@
+import type { RefreshService } from '../refresh/index.js';
+import type { StateStore } from '../state/index.js';
+import type { Warehouse } from '../warehouse/index.js';
+
+/** What the HTTP layer needs; built by `createApp` (the composition root). */
+export interface ApiDeps {
+  state: StateStore;
+  warehouse: Warehouse;
+  refresh: RefreshService;
+  now: () => Date;
+  adminKey: string;
+  logLevel: string;
+}

@@ -1,0 +1,96 @@
+/**
+ * The composition root: builds the adapters and services from a config and wires them together.
+ * Nothing else constructs long-lived objects; tests build an app the same way with their own config.
+ */
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import type { FastifyInstance } from 'fastify';
+import type { Config } from './config/index.js';
+import { buildHttpApp, resolveAdminKey, type AdminKey } from './api/index.js';
+import {
+  RefreshService,
+  Scheduler,
+  createIngestTaskKind,
+  type JobListener,
+  type TaskKind,
+} from './refresh/index.js';
+import { openSqliteState, type StateStore } from './state/index.js';
+import { DuckDbWarehouse, type Warehouse } from './warehouse/index.js';
+
+export interface AppOptions {
+  config: Config;
+  now?: () => Date;
+  /** Extra task kinds (later pipeline stages); the ingest kind is always present. */
+  extraTaskKinds?: (core: { state: StateStore; warehouse: Warehouse }) => TaskKind[];
+  listener?: JobListener;
+}
+
+export interface App {
+  config: Config;
+  state: StateStore;
+  warehouse: Warehouse;
+  refresh: RefreshService;
+  scheduler: Scheduler;
+  http: FastifyInstance;
+  adminKey: AdminKey;
+  now: () => Date;
+  /** Starts the scheduler and resumes queued jobs. */
+  start(): Promise<void>;
+  close(): Promise<void>;
+}
+
+export async function createApp(opts: AppOptions): Promise<App> {
+  const { config } = opts;
+  const now = opts.now ?? (() => new Date());
+  mkdirSync(config.dataDir, { recursive: true });
+  const opened = await openSqliteState(join(config.dataDir, 'state.sqlite'));
+  if (!opened.ok) throw new Error(opened.error.message);
+  const state = opened.value;
+  await state.createInstance({ name: 'default', createdAt: now().toISOString() });
+  const warehouse = new DuckDbWarehouse({ dataDir: config.dataDir, ...config.duckdb });
+  const ingest = createIngestTaskKind({
+    state,
+    warehouse,
+    baseDir: config.dataDir,
+    corruptRatio: config.ingest.corruptRatio,
+    postgresBatchRows: config.ingest.postgresBatchRows,
+  });
+  const refresh = new RefreshService({
+    state,
+    kinds: [ingest, ...(opts.extraTaskKinds?.({ state, warehouse }) ?? [])],
+    options: config.refresh,
+    now,
+    ...(opts.listener && { listener: opts.listener }),
+  });
+  const scheduler = new Scheduler(state, refresh, now);
+  const adminKey = resolveAdminKey(config.dataDir, config.adminKey);
+  const http = await buildHttpApp({
+    state,
+    warehouse,
+    refresh,
+    now,
+    adminKey: adminKey.key,
+    logLevel: config.logLevel,
+  });
+  return {
+    config,
+    state,
+    warehouse,
+    refresh,
+    scheduler,
+    http,
+    adminKey,
+    now,
+    async start() {
+      await refresh.recover();
+      scheduler.start();
+    },
+    async close() {
+      await scheduler.stop();
+      await refresh.stop();
+      await http.close();
+      await warehouse.close();
+      await state.close();
+    },
+  };
+}

@@ -1,0 +1,253 @@
+/**
+ * Jobs per instance, one at a time: a request while a job runs is queued, and a request while one
+ * is already queued is coalesced into it (its scope becomes the union). Cancel works on queued and
+ * running jobs. After a restart, jobs that were running are failed (their work was lost with the
+ * process) and queued ones run.
+ */
+import { randomUUID } from 'node:crypto';
+import { ErrorCode, err, makeError, ok, type Result } from '../errors/index.js';
+import {
+  finalStatuses,
+  type JobRow,
+  type JobStatus,
+  type StateStore,
+  type SubmissionKind,
+  type TaskRow,
+} from '../state/index.js';
+import { planTasks, orderKinds, type JobScope } from './job.planner.js';
+import { runJob, type JobListener, type RunnerOptions } from './job.runner.js';
+import type { TaskKind } from './task.kind.js';
+
+export interface SubmitRequest {
+  instance: string;
+  submissionKind: SubmissionKind;
+  /** Source names for a scoped job; omitted or empty means every source (a full job). */
+  identifiers?: string[];
+  /** `all` runs the whole DAG; `ingestion` runs only the ingest tasks. */
+  operationType?: 'all' | 'ingestion';
+}
+
+export interface SubmitResponse {
+  jobId: string;
+  status: JobStatus;
+  coalesced: boolean;
+}
+
+export interface RefreshDeps {
+  state: StateStore;
+  kinds: TaskKind[];
+  options: RunnerOptions;
+  now: () => Date;
+  listener?: JobListener;
+  onJobEnded?: (job: JobRow, tasks: TaskRow[]) => void;
+}
+
+interface InstanceQueue {
+  pending: string[];
+  running: { jobId: string; controller: AbortController } | undefined;
+}
+
+export class RefreshService {
+  private readonly queues = new Map<string, InstanceQueue>();
+  private readonly waiters = new Map<string, ((job: JobRow) => void)[]>();
+  private readonly kinds: TaskKind[];
+  private readonly idle = new Set<Promise<void>>();
+  private stopped = false;
+
+  constructor(private readonly deps: RefreshDeps) {
+    this.kinds = orderKinds(deps.kinds);
+  }
+
+  /** Fails jobs left running by a previous process and re-queues the queued ones. */
+  async recover(): Promise<void> {
+    for (const job of await this.deps.state.listUnfinishedJobs()) {
+      if (job.status === 'queued') {
+        this.queueOf(job.instance).pending.push(job.id);
+        this.pump(job.instance);
+        continue;
+      }
+      const at = this.deps.now().toISOString();
+      for (const t of await this.deps.state.listTasks(job.id)) {
+        if (finalStatuses.has(t.status)) continue;
+        await this.deps.state.updateTask(t.id, {
+          status: 'failed',
+          endedAt: at,
+          error: {
+            code: ErrorCode.internal,
+            message: 'the server stopped while this task was pending',
+          },
+        });
+      }
+      await this.deps.state.updateJob(job.id, { status: 'failed', endedAt: at });
+    }
+  }
+
+  async submit(req: SubmitRequest): Promise<Result<SubmitResponse>> {
+    const sources = (await this.deps.state.listSources(req.instance)).map((s) => s.name);
+    const identifiers = [...new Set(req.identifiers ?? [])];
+    const unknown = identifiers.filter((i) => !sources.includes(i));
+    if (unknown.length > 0) {
+      return err(
+        makeError(
+          ErrorCode.notFound,
+          'user',
+          `unknown data source "${unknown[0]}"; known: ${sources.join(', ') || 'none'}`,
+          'identifiers',
+        ),
+      );
+    }
+    const includeDownstream = (req.operationType ?? 'all') === 'all';
+    const queue = this.queueOf(req.instance);
+    const queuedId = queue.pending.at(-1);
+    const queued = queuedId === undefined ? undefined : await this.deps.state.getJob(queuedId);
+    if (queued && queued.status === 'queued' && queued.submissionKind === req.submissionKind) {
+      // Coalesce: the waiting job will pick up the union of both scopes.
+      const full = queued.jobType === 'full' || identifiers.length === 0;
+      const union = full ? [] : [...new Set([...queued.identifiers, ...identifiers])];
+      const hadDownstream = (await this.deps.state.listTasks(queued.id)).some(
+        (t) => t.kind !== 'ingest',
+      );
+      const scope: JobScope = {
+        sources: full ? sources : union,
+        includeDownstream: includeDownstream || hadDownstream,
+      };
+      await this.deps.state.replaceTasks(
+        queued.id,
+        await planTasks(this.kinds, queued.id, req.instance, scope),
+      );
+      await this.deps.state.updateJob(queued.id, {
+        identifiers: union,
+        jobType: full ? 'full' : 'scoped',
+      });
+      return ok({ jobId: queued.id, status: 'queued', coalesced: true });
+    }
+    const job: JobRow = {
+      id: randomUUID(),
+      instance: req.instance,
+      status: 'queued',
+      submissionKind: req.submissionKind,
+      jobType: identifiers.length === 0 ? 'full' : 'scoped',
+      identifiers,
+      createdAt: this.deps.now().toISOString(),
+      startedAt: null,
+      endedAt: null,
+      cancelRequested: false,
+    };
+    const scope: JobScope = {
+      sources: identifiers.length === 0 ? sources : identifiers,
+      includeDownstream,
+    };
+    await this.deps.state.createJob(job, await planTasks(this.kinds, job.id, req.instance, scope));
+    queue.pending.push(job.id);
+    this.pump(req.instance);
+    return ok({ jobId: job.id, status: 'queued', coalesced: false });
+  }
+
+  async cancel(jobId: string): Promise<Result<JobRow>> {
+    const job = await this.deps.state.getJob(jobId);
+    if (!job) return err(makeError(ErrorCode.notFound, 'notFound', `no job "${jobId}"`, 'jobId'));
+    if (finalStatuses.has(job.status)) {
+      return err(
+        makeError(ErrorCode.conflict, 'conflict', `job ${jobId} already ended ${job.status}`),
+      );
+    }
+    await this.deps.state.updateJob(jobId, { cancelRequested: true });
+    const queue = this.queueOf(job.instance);
+    if (queue.running?.jobId === jobId) {
+      queue.running.controller.abort(new Error('canceled'));
+    } else {
+      queue.pending = queue.pending.filter((id) => id !== jobId);
+      await this.finish(job, 'canceled', await this.cancelTasks(jobId));
+    }
+    return ok((await this.deps.state.getJob(jobId))!);
+  }
+
+  /** Resolves when the job reaches a final status. */
+  async waitFor(jobId: string): Promise<JobRow | undefined> {
+    const job = await this.deps.state.getJob(jobId);
+    if (!job || finalStatuses.has(job.status)) return job;
+    return new Promise((resolve) => {
+      this.waiters.set(jobId, [...(this.waiters.get(jobId) ?? []), resolve]);
+    });
+  }
+
+  /** Stops taking new work, cancels running jobs and waits for them to settle. */
+  async stop(): Promise<void> {
+    this.stopped = true;
+    for (const q of this.queues.values()) {
+      q.pending = [];
+      q.running?.controller.abort(new Error('server stopping'));
+    }
+    await Promise.all([...this.idle]);
+  }
+
+  private queueOf(instance: string): InstanceQueue {
+    let q = this.queues.get(instance);
+    if (!q) {
+      q = { pending: [], running: undefined };
+      this.queues.set(instance, q);
+    }
+    return q;
+  }
+
+  private pump(instance: string): void {
+    const q = this.queueOf(instance);
+    if (q.running || this.stopped) return;
+    const jobId = q.pending.shift();
+    if (jobId === undefined) return;
+    const controller = new AbortController();
+    q.running = { jobId, controller };
+    const done = this.execute(instance, jobId, controller).finally(() => {
+      q.running = undefined;
+      this.idle.delete(done);
+      this.pump(instance);
+    });
+    this.idle.add(done);
+  }
+
+  private async execute(
+    instance: string,
+    jobId: string,
+    controller: AbortController,
+  ): Promise<void> {
+    const job = await this.deps.state.getJob(jobId);
+    if (!job || job.status !== 'queued') return;
+    await this.deps.state.updateJob(jobId, {
+      status: 'running',
+      startedAt: this.deps.now().toISOString(),
+    });
+    const tasks = await this.deps.state.listTasks(jobId);
+    const status = await runJob({
+      instance,
+      jobId,
+      tasks,
+      kinds: new Map(this.kinds.map((k) => [k.kind, k])),
+      state: this.deps.state,
+      options: this.deps.options,
+      now: this.deps.now,
+      cancel: controller.signal,
+      listener: this.deps.listener ?? {},
+    });
+    await this.finish(job, status, tasks);
+  }
+
+  private async cancelTasks(jobId: string): Promise<TaskRow[]> {
+    const tasks = await this.deps.state.listTasks(jobId);
+    const at = this.deps.now().toISOString();
+    for (const t of tasks) {
+      if (finalStatuses.has(t.status)) continue;
+      t.status = 'canceled';
+      t.endedAt = at;
+      await this.deps.state.updateTask(t.id, { status: 'canceled', endedAt: at });
+    }
+    return tasks;
+  }
+
+  private async finish(job: JobRow, status: JobStatus, tasks: TaskRow[]): Promise<void> {
+    await this.deps.state.updateJob(job.id, { status, endedAt: this.deps.now().toISOString() });
+    const ended = (await this.deps.state.getJob(job.id))!;
+    this.deps.onJobEnded?.(ended, tasks);
+    for (const resolve of this.waiters.get(job.id) ?? []) resolve(ended);
+    this.waiters.delete(job.id);
+  }
+}

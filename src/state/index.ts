@@ -1,0 +1,3 @@
+export type { StateStore } from './state.port.js';
+export * from './state.types.js';
+export { openSqliteState } from './sqlite.adapter.js';

@@ -1,0 +1,414 @@
+/**
+ * StateStore over Kysely. Dialect-neutral: the SQLite and PostgreSQL adapters only supply the Kysely
+ * instance. Row mapping (snake_case text columns ⇄ typed rows) lives here and nowhere else.
+ */
+import { Migrator, type Kysely, type Selectable } from 'kysely';
+import { migrationProvider } from './state.migrations.js';
+import type { Database } from './state.schema.js';
+import type { StateStore } from './state.port.js';
+import type {
+  InstanceRow,
+  JobPatch,
+  JobRow,
+  MetricRow,
+  ScheduleRow,
+  SourceRefreshRow,
+  SourceRow,
+  SubmissionKind,
+  JobType,
+  TaskPatch,
+  TaskRow,
+  TaskStatus,
+} from './state.types.js';
+
+function parseJson<T>(text: string | null): T | null {
+  return text === null ? null : (JSON.parse(text) as T);
+}
+
+function toNumber(v: number | bigint | string | null): number | null {
+  return v === null ? null : Number(v);
+}
+
+function mapJob(r: Selectable<Database['jobs']>): JobRow {
+  return {
+    id: r.id,
+    instance: r.instance,
+    status: r.status as TaskStatus,
+    submissionKind: r.submission_kind as SubmissionKind,
+    jobType: r.job_type as JobType,
+    identifiers: JSON.parse(r.identifiers) as string[],
+    createdAt: r.created_at,
+    startedAt: r.started_at,
+    endedAt: r.ended_at,
+    cancelRequested: Number(r.cancel_requested) === 1,
+  };
+}
+
+function mapTask(r: Selectable<Database['tasks']>): TaskRow {
+  return {
+    id: r.id,
+    jobId: r.job_id,
+    kind: r.kind,
+    target: r.target,
+    dependsOn: JSON.parse(r.depends_on) as string[],
+    status: r.status as TaskStatus,
+    attempts: r.attempts,
+    rowsRead: toNumber(r.rows_read),
+    rowsRejected: toNumber(r.rows_rejected),
+    startedAt: r.started_at,
+    endedAt: r.ended_at,
+    error: parseJson(r.error),
+    details: parseJson(r.details),
+  };
+}
+
+function taskColumns(t: TaskRow, seq: number): Database['tasks'] {
+  return {
+    id: t.id,
+    job_id: t.jobId,
+    seq,
+    kind: t.kind,
+    target: t.target,
+    depends_on: JSON.stringify(t.dependsOn),
+    status: t.status,
+    attempts: t.attempts,
+    rows_read: t.rowsRead,
+    rows_rejected: t.rowsRejected,
+    started_at: t.startedAt,
+    ended_at: t.endedAt,
+    error: t.error === null ? null : JSON.stringify(t.error),
+    details: t.details === null ? null : JSON.stringify(t.details),
+  };
+}
+
+function mapSchedule(r: Selectable<Database['schedules']>): ScheduleRow {
+  return {
+    instance: r.instance,
+    isActive: Number(r.is_active) === 1,
+    timezoneId: r.timezone_id,
+    cronSchedules: JSON.parse(r.cron_schedules) as string[],
+    nextRunAt: r.next_run_at,
+    updatedAt: r.updated_at,
+  };
+}
+
+export class KyselyStateStore implements StateStore {
+  constructor(private readonly db: Kysely<Database>) {}
+
+  /** Runs pending migrations; returns an error message instead of throwing on failure. */
+  async migrate(): Promise<string | undefined> {
+    const { error } = await new Migrator({
+      db: this.db,
+      provider: migrationProvider,
+    }).migrateToLatest();
+    return error === undefined ? undefined : String(error);
+  }
+
+  async listInstances(): Promise<InstanceRow[]> {
+    const rows = await this.db.selectFrom('instances').selectAll().orderBy('name').execute();
+    return rows.map((r) => ({ name: r.name, createdAt: r.created_at }));
+  }
+
+  async getInstance(name: string): Promise<InstanceRow | undefined> {
+    const r = await this.db
+      .selectFrom('instances')
+      .selectAll()
+      .where('name', '=', name)
+      .executeTakeFirst();
+    return r && { name: r.name, createdAt: r.created_at };
+  }
+
+  async createInstance(row: InstanceRow): Promise<boolean> {
+    const res = await this.db
+      .insertInto('instances')
+      .values({ name: row.name, created_at: row.createdAt })
+      .onConflict((oc) => oc.column('name').doNothing())
+      .executeTakeFirst();
+    return Number(res.numInsertedOrUpdatedRows ?? 0) > 0;
+  }
+
+  async upsertSource(row: SourceRow): Promise<void> {
+    const values = {
+      instance: row.instance,
+      name: row.name,
+      kind: row.kind,
+      owners: JSON.stringify(row.owners),
+      definition: JSON.stringify(row.definition),
+      created_at: row.createdAt,
+      updated_at: row.updatedAt,
+    };
+    await this.db
+      .insertInto('data_sources')
+      .values(values)
+      .onConflict((oc) =>
+        oc.columns(['instance', 'name']).doUpdateSet({
+          kind: values.kind,
+          owners: values.owners,
+          definition: values.definition,
+          updated_at: values.updated_at,
+        }),
+      )
+      .execute();
+  }
+
+  async listSources(instance: string): Promise<SourceRow[]> {
+    const rows = await this.db
+      .selectFrom('data_sources')
+      .selectAll()
+      .where('instance', '=', instance)
+      .orderBy('name')
+      .execute();
+    return rows.map((r) => this.mapSource(r));
+  }
+
+  async getSource(instance: string, name: string): Promise<SourceRow | undefined> {
+    const r = await this.db
+      .selectFrom('data_sources')
+      .selectAll()
+      .where('instance', '=', instance)
+      .where('name', '=', name)
+      .executeTakeFirst();
+    return r && this.mapSource(r);
+  }
+
+  async deleteSource(instance: string, name: string): Promise<boolean> {
+    const res = await this.db
+      .deleteFrom('data_sources')
+      .where('instance', '=', instance)
+      .where('name', '=', name)
+      .executeTakeFirst();
+    return Number(res.numDeletedRows) > 0;
+  }
+
+  async lastSourceRefreshes(instance: string): Promise<SourceRefreshRow[]> {
+    const rows = await this.db
+      .selectFrom('tasks')
+      .innerJoin('jobs', 'jobs.id', 'tasks.job_id')
+      .select([
+        'tasks.target',
+        'tasks.status',
+        'tasks.job_id',
+        'tasks.ended_at',
+        'tasks.rows_read',
+        'tasks.rows_rejected',
+        'tasks.error',
+      ])
+      .where('jobs.instance', '=', instance)
+      .where('tasks.kind', '=', 'ingest')
+      .where('tasks.status', 'in', [
+        'successful',
+        'completedWithWarnings',
+        'failed',
+        'running',
+        'failedRetrying',
+      ])
+      .orderBy('tasks.target')
+      .orderBy('jobs.created_at', 'desc')
+      .execute();
+    const latest = new Map<string, SourceRefreshRow>();
+    for (const r of rows) {
+      if (r.target === null || latest.has(r.target)) continue;
+      latest.set(r.target, {
+        source: r.target,
+        status: r.status as TaskStatus,
+        jobId: r.job_id,
+        endedAt: r.ended_at,
+        rowsRead: toNumber(r.rows_read),
+        rowsRejected: toNumber(r.rows_rejected),
+        error: parseJson(r.error),
+      });
+    }
+    return [...latest.values()];
+  }
+
+  async createJob(job: JobRow, tasks: TaskRow[]): Promise<void> {
+    await this.db.transaction().execute(async (trx) => {
+      await trx
+        .insertInto('jobs')
+        .values({
+          id: job.id,
+          instance: job.instance,
+          status: job.status,
+          submission_kind: job.submissionKind,
+          job_type: job.jobType,
+          identifiers: JSON.stringify(job.identifiers),
+          created_at: job.createdAt,
+          started_at: job.startedAt,
+          ended_at: job.endedAt,
+          cancel_requested: job.cancelRequested ? 1 : 0,
+        })
+        .execute();
+      if (tasks.length > 0) {
+        await trx.insertInto('tasks').values(tasks.map(taskColumns)).execute();
+      }
+    });
+  }
+
+  async getJob(id: string): Promise<JobRow | undefined> {
+    const r = await this.db.selectFrom('jobs').selectAll().where('id', '=', id).executeTakeFirst();
+    return r && mapJob(r);
+  }
+
+  async listJobs(instance: string, opts: { limit: number; offset: number }): Promise<JobRow[]> {
+    const rows = await this.db
+      .selectFrom('jobs')
+      .selectAll()
+      .where('instance', '=', instance)
+      .orderBy('created_at', 'desc')
+      .orderBy('id', 'desc')
+      .limit(opts.limit)
+      .offset(opts.offset)
+      .execute();
+    return rows.map(mapJob);
+  }
+
+  async listUnfinishedJobs(): Promise<JobRow[]> {
+    const rows = await this.db
+      .selectFrom('jobs')
+      .selectAll()
+      .where('status', 'in', ['queued', 'running', 'failedRetrying'])
+      .orderBy('created_at')
+      .execute();
+    return rows.map(mapJob);
+  }
+
+  async updateJob(id: string, patch: JobPatch): Promise<void> {
+    const set: Partial<Database['jobs']> = {};
+    if (patch.status !== undefined) set.status = patch.status;
+    if (patch.startedAt !== undefined) set.started_at = patch.startedAt;
+    if (patch.endedAt !== undefined) set.ended_at = patch.endedAt;
+    if (patch.cancelRequested !== undefined) set.cancel_requested = patch.cancelRequested ? 1 : 0;
+    if (patch.identifiers !== undefined) set.identifiers = JSON.stringify(patch.identifiers);
+    if (patch.jobType !== undefined) set.job_type = patch.jobType;
+    if (Object.keys(set).length === 0) return;
+    await this.db.updateTable('jobs').set(set).where('id', '=', id).execute();
+  }
+
+  async replaceTasks(jobId: string, tasks: TaskRow[]): Promise<void> {
+    await this.db.transaction().execute(async (trx) => {
+      await trx.deleteFrom('tasks').where('job_id', '=', jobId).execute();
+      if (tasks.length > 0) await trx.insertInto('tasks').values(tasks.map(taskColumns)).execute();
+    });
+  }
+
+  async listTasks(jobId: string): Promise<TaskRow[]> {
+    const rows = await this.db
+      .selectFrom('tasks')
+      .selectAll()
+      .where('job_id', '=', jobId)
+      .orderBy('seq')
+      .execute();
+    return rows.map(mapTask);
+  }
+
+  async updateTask(id: string, patch: TaskPatch): Promise<void> {
+    const set: Partial<Database['tasks']> = {};
+    if (patch.status !== undefined) set.status = patch.status;
+    if (patch.attempts !== undefined) set.attempts = patch.attempts;
+    if (patch.rowsRead !== undefined) set.rows_read = patch.rowsRead;
+    if (patch.rowsRejected !== undefined) set.rows_rejected = patch.rowsRejected;
+    if (patch.startedAt !== undefined) set.started_at = patch.startedAt;
+    if (patch.endedAt !== undefined) set.ended_at = patch.endedAt;
+    if (patch.error !== undefined)
+      set.error = patch.error === null ? null : JSON.stringify(patch.error);
+    if (patch.details !== undefined)
+      set.details = patch.details === null ? null : JSON.stringify(patch.details);
+    if (Object.keys(set).length === 0) return;
+    await this.db.updateTable('tasks').set(set).where('id', '=', id).execute();
+  }
+
+  async getSchedule(instance: string): Promise<ScheduleRow | undefined> {
+    const r = await this.db
+      .selectFrom('schedules')
+      .selectAll()
+      .where('instance', '=', instance)
+      .executeTakeFirst();
+    return r && mapSchedule(r);
+  }
+
+  async putSchedule(row: ScheduleRow): Promise<void> {
+    const values = {
+      instance: row.instance,
+      is_active: row.isActive ? 1 : 0,
+      timezone_id: row.timezoneId,
+      cron_schedules: JSON.stringify(row.cronSchedules),
+      next_run_at: row.nextRunAt,
+      updated_at: row.updatedAt,
+    };
+    await this.db
+      .insertInto('schedules')
+      .values(values)
+      .onConflict((oc) =>
+        oc.column('instance').doUpdateSet({
+          is_active: values.is_active,
+          timezone_id: values.timezone_id,
+          cron_schedules: values.cron_schedules,
+          next_run_at: values.next_run_at,
+          updated_at: values.updated_at,
+        }),
+      )
+      .execute();
+  }
+
+  async listSchedules(): Promise<ScheduleRow[]> {
+    const rows = await this.db.selectFrom('schedules').selectAll().orderBy('instance').execute();
+    return rows.map(mapSchedule);
+  }
+
+  async appendMetric(row: MetricRow): Promise<void> {
+    await this.db
+      .insertInto('metric_history')
+      .values({
+        instance: row.instance,
+        metric_kind: row.metricKind,
+        metric_name: row.metricName,
+        job_id: row.jobId,
+        observed_at: row.observedAt,
+        value: row.value,
+        details: row.details === null ? null : JSON.stringify(row.details),
+      })
+      .execute();
+  }
+
+  async listMetrics(
+    instance: string,
+    kind: string,
+    name: string,
+    limit: number,
+  ): Promise<MetricRow[]> {
+    const rows = await this.db
+      .selectFrom('metric_history')
+      .selectAll()
+      .where('instance', '=', instance)
+      .where('metric_kind', '=', kind)
+      .where('metric_name', '=', name)
+      .orderBy('id', 'desc')
+      .limit(limit)
+      .execute();
+    return rows.reverse().map((r) => ({
+      instance: r.instance,
+      metricKind: r.metric_kind,
+      metricName: r.metric_name,
+      jobId: r.job_id,
+      observedAt: r.observed_at,
+      value: toNumber(r.value),
+      details: parseJson(r.details),
+    }));
+  }
+
+  async close(): Promise<void> {
+    await this.db.destroy();
+  }
+
+  private mapSource(r: Selectable<Database['data_sources']>): SourceRow {
+    return {
+      instance: r.instance,
+      name: r.name,
+      kind: r.kind,
+      owners: JSON.parse(r.owners) as string[],
+      definition: JSON.parse(r.definition) as unknown,
+      createdAt: r.created_at,
+      updatedAt: r.updated_at,
+    };
+  }
+}

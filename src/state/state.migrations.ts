@@ -1,0 +1,98 @@
+/**
+ * Schema migrations, written with Kysely's schema builder so SQLite and PostgreSQL share them.
+ * Append new migrations; never edit one that has shipped. JSON is stored as text for portability.
+ */
+import type { Kysely, Migration, MigrationProvider } from 'kysely';
+
+const migrations: Record<string, Migration> = {
+  '0001_foundation': {
+    async up(db: Kysely<unknown>) {
+      await db.schema
+        .createTable('instances')
+        .addColumn('name', 'text', (c) => c.primaryKey())
+        .addColumn('created_at', 'text', (c) => c.notNull())
+        .execute();
+      await db.schema
+        .createTable('data_sources')
+        .addColumn('instance', 'text', (c) => c.notNull().references('instances.name'))
+        .addColumn('name', 'text', (c) => c.notNull())
+        .addColumn('kind', 'text', (c) => c.notNull())
+        .addColumn('owners', 'text', (c) => c.notNull())
+        .addColumn('definition', 'text', (c) => c.notNull())
+        .addColumn('created_at', 'text', (c) => c.notNull())
+        .addColumn('updated_at', 'text', (c) => c.notNull())
+        .addPrimaryKeyConstraint('data_sources_pk', ['instance', 'name'])
+        .execute();
+      await db.schema
+        .createTable('jobs')
+        .addColumn('id', 'text', (c) => c.primaryKey())
+        .addColumn('instance', 'text', (c) => c.notNull().references('instances.name'))
+        .addColumn('status', 'text', (c) => c.notNull())
+        .addColumn('submission_kind', 'text', (c) => c.notNull())
+        .addColumn('job_type', 'text', (c) => c.notNull())
+        .addColumn('identifiers', 'text', (c) => c.notNull())
+        .addColumn('created_at', 'text', (c) => c.notNull())
+        .addColumn('started_at', 'text')
+        .addColumn('ended_at', 'text')
+        .addColumn('cancel_requested', 'integer', (c) => c.notNull().defaultTo(0))
+        .execute();
+      await db.schema
+        .createIndex('jobs_instance_created')
+        .on('jobs')
+        .columns(['instance', 'created_at'])
+        .execute();
+      await db.schema
+        .createTable('tasks')
+        .addColumn('id', 'text', (c) => c.primaryKey())
+        .addColumn('job_id', 'text', (c) => c.notNull().references('jobs.id'))
+        .addColumn('seq', 'integer', (c) => c.notNull())
+        .addColumn('kind', 'text', (c) => c.notNull())
+        .addColumn('target', 'text')
+        .addColumn('depends_on', 'text', (c) => c.notNull())
+        .addColumn('status', 'text', (c) => c.notNull())
+        .addColumn('attempts', 'integer', (c) => c.notNull())
+        .addColumn('rows_read', 'bigint')
+        .addColumn('rows_rejected', 'bigint')
+        .addColumn('started_at', 'text')
+        .addColumn('ended_at', 'text')
+        .addColumn('error', 'text')
+        .addColumn('details', 'text')
+        .execute();
+      await db.schema.createIndex('tasks_job').on('tasks').columns(['job_id', 'seq']).execute();
+      await db.schema
+        .createIndex('tasks_kind_target')
+        .on('tasks')
+        .columns(['kind', 'target', 'ended_at'])
+        .execute();
+      await db.schema
+        .createTable('schedules')
+        .addColumn('instance', 'text', (c) => c.primaryKey().references('instances.name'))
+        .addColumn('is_active', 'integer', (c) => c.notNull())
+        .addColumn('timezone_id', 'text', (c) => c.notNull())
+        .addColumn('cron_schedules', 'text', (c) => c.notNull())
+        .addColumn('next_run_at', 'text')
+        .addColumn('updated_at', 'text', (c) => c.notNull())
+        .execute();
+      await db.schema
+        .createTable('metric_history')
+        .addColumn('id', 'integer', (c) => c.primaryKey().autoIncrement())
+        .addColumn('instance', 'text', (c) => c.notNull())
+        .addColumn('metric_kind', 'text', (c) => c.notNull())
+        .addColumn('metric_name', 'text', (c) => c.notNull())
+        .addColumn('job_id', 'text')
+        .addColumn('observed_at', 'text', (c) => c.notNull())
+        .addColumn('value', 'double precision')
+        .addColumn('details', 'text')
+        .execute();
+      await db.schema
+        .createIndex('metric_history_lookup')
+        .on('metric_history')
+        .columns(['instance', 'metric_kind', 'metric_name', 'id'])
+        .execute();
+    },
+  },
+};
+
+export const migrationProvider: MigrationProvider = {
+  getMigrations: () => Promise.resolve(migrations),
+};

@@ -1,0 +1,49 @@
+/**
+ * The state-plane port. Every adapter (SQLite embedded, PostgreSQL scale-out) passes
+ * `test/state.contract.ts`. Methods that return `undefined` mean "not found"; they never throw for it.
+ */
+import type {
+  InstanceRow,
+  JobPatch,
+  JobRow,
+  MetricRow,
+  ScheduleRow,
+  SourceRefreshRow,
+  SourceRow,
+  TaskPatch,
+  TaskRow,
+} from './state.types.js';
+
+export interface StateStore {
+  listInstances(): Promise<InstanceRow[]>;
+  getInstance(name: string): Promise<InstanceRow | undefined>;
+  /** Creates the instance; returns false when it already existed. */
+  createInstance(row: InstanceRow): Promise<boolean>;
+
+  upsertSource(row: SourceRow): Promise<void>;
+  listSources(instance: string): Promise<SourceRow[]>;
+  getSource(instance: string, name: string): Promise<SourceRow | undefined>;
+  deleteSource(instance: string, name: string): Promise<boolean>;
+  lastSourceRefreshes(instance: string): Promise<SourceRefreshRow[]>;
+
+  /** Inserts a job and its tasks atomically. */
+  createJob(job: JobRow, tasks: TaskRow[]): Promise<void>;
+  getJob(id: string): Promise<JobRow | undefined>;
+  listJobs(instance: string, opts: { limit: number; offset: number }): Promise<JobRow[]>;
+  /** Jobs not yet in a final state, oldest first (used to resume or fail them after a restart). */
+  listUnfinishedJobs(): Promise<JobRow[]>;
+  updateJob(id: string, patch: JobPatch): Promise<void>;
+  /** Replaces the tasks of a job still queued (coalescing a new request into it). */
+  replaceTasks(jobId: string, tasks: TaskRow[]): Promise<void>;
+  listTasks(jobId: string): Promise<TaskRow[]>;
+  updateTask(id: string, patch: TaskPatch): Promise<void>;
+
+  getSchedule(instance: string): Promise<ScheduleRow | undefined>;
+  putSchedule(row: ScheduleRow): Promise<void>;
+  listSchedules(): Promise<ScheduleRow[]>;
+
+  appendMetric(row: MetricRow): Promise<void>;
+  listMetrics(instance: string, kind: string, name: string, limit: number): Promise<MetricRow[]>;
+
+  close(): Promise<void>;
+}

@@ -1,0 +1,124 @@
+/** Shapes stored in the state plane. Timestamps are ISO-8601 UTC strings so every dialect agrees. */
+
+export const TaskStatuses = [
+  'queued',
+  'running',
+  'successful',
+  'completedWithWarnings',
+  'failedRetrying',
+  'failed',
+  'skipped',
+  'canceled',
+] as const;
+export type TaskStatus = (typeof TaskStatuses)[number];
+export type JobStatus = TaskStatus;
+
+export const finalStatuses: ReadonlySet<TaskStatus> = new Set([
+  'successful',
+  'completedWithWarnings',
+  'failed',
+  'skipped',
+  'canceled',
+]);
+
+export type SubmissionKind = 'onDemand' | 'scheduled';
+export type JobType = 'full' | 'scoped';
+
+export interface InstanceRow {
+  name: string;
+  createdAt: string;
+}
+
+export interface SourceRow {
+  instance: string;
+  name: string;
+  kind: string;
+  owners: string[];
+  /** The validated source definition (tables, options, connection), as given in the project file. */
+  definition: unknown;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export interface TaskError {
+  code: string;
+  message: string;
+}
+
+export interface JobRow {
+  id: string;
+  instance: string;
+  status: JobStatus;
+  submissionKind: SubmissionKind;
+  jobType: JobType;
+  /** Source names a scoped job was asked for; empty for a full job. */
+  identifiers: string[];
+  createdAt: string;
+  startedAt: string | null;
+  endedAt: string | null;
+  cancelRequested: boolean;
+}
+
+export interface TaskRow {
+  id: string;
+  jobId: string;
+  kind: string;
+  /** What the task works on: a source name for ingest, a segment name, or null for match/merge. */
+  target: string | null;
+  dependsOn: string[];
+  status: TaskStatus;
+  attempts: number;
+  rowsRead: number | null;
+  rowsRejected: number | null;
+  startedAt: string | null;
+  endedAt: string | null;
+  error: TaskError | null;
+  details: Record<string, unknown> | null;
+}
+
+export type TaskPatch = Partial<
+  Pick<
+    TaskRow,
+    | 'status'
+    | 'attempts'
+    | 'rowsRead'
+    | 'rowsRejected'
+    | 'startedAt'
+    | 'endedAt'
+    | 'error'
+    | 'details'
+  >
+>;
+export type JobPatch = Partial<
+  Pick<JobRow, 'status' | 'startedAt' | 'endedAt' | 'cancelRequested' | 'identifiers' | 'jobType'>
+>;
+
+export interface ScheduleRow {
+  instance: string;
+  isActive: boolean;
+  timezoneId: string;
+  cronSchedules: string[];
+  nextRunAt: string | null;
+  updatedAt: string;
+}
+
+export interface MetricRow {
+  instance: string;
+  metricKind: string;
+  metricName: string;
+  jobId: string | null;
+  observedAt: string;
+  value: number | null;
+  details: Record<string, unknown> | null;
+}
+
+/** The last finished ingest of a source, derived from task history. */
+export interface SourceRefreshRow {
+  source: string;
+  status: TaskStatus;
+  jobId: string;
+  endedAt: string | null;
+  rowsRead: number | null;
+  rowsRejected: number | null;
+  error: TaskError | null;
+}

@@ -1,0 +1,146 @@
+/** Embedded warehouse: one DuckDB file per instance under `<dataDir>/warehouse/`. */
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { DuckDBInstance, type DuckDBConnection, type DuckDBValue } from '@duckdb/node-api';
+import type {
+  InstanceWarehouse,
+  Row,
+  SqlValue,
+  Warehouse,
+  WarehouseAppender,
+  WarehouseWriter,
+} from './warehouse.port.js';
+
+export interface DuckDbOptions {
+  dataDir: string;
+  memoryLimit: string;
+  threads: number;
+}
+
+function normalizeRow(row: Record<string, unknown>): Row {
+  for (const [k, v] of Object.entries(row)) {
+    if (
+      typeof v === 'bigint' &&
+      v <= BigInt(Number.MAX_SAFE_INTEGER) &&
+      v >= BigInt(Number.MIN_SAFE_INTEGER)
+    ) {
+      row[k] = Number(v);
+    }
+  }
+  return row;
+}
+
+async function readAll(con: DuckDBConnection, sql: string, params?: SqlValue[]): Promise<Row[]> {
+  const reader = await con.runAndReadAll(sql, params as DuckDBValue[] | undefined);
+  return reader.getRowObjectsJS().map((r) => normalizeRow(r as Record<string, unknown>));
+}
+
+class DuckDbInstanceWarehouse implements InstanceWarehouse {
+  private queue: Promise<unknown> = Promise.resolve();
+
+  constructor(
+    readonly instance: string,
+    private readonly db: DuckDBInstance,
+    private readonly writer: DuckDBConnection,
+  ) {}
+
+  async query(sql: string, params?: SqlValue[]): Promise<Row[]> {
+    const con = await this.db.connect();
+    try {
+      return await readAll(con, sql, params);
+    } finally {
+      con.closeSync();
+    }
+  }
+
+  write<T>(work: (w: WarehouseWriter) => Promise<T>, signal?: AbortSignal): Promise<T> {
+    const run = async (): Promise<T> => {
+      signal?.throwIfAborted();
+      const onAbort = (): void => this.writer.interrupt();
+      signal?.addEventListener('abort', onAbort, { once: true });
+      try {
+        return await work(this.makeWriter());
+      } finally {
+        signal?.removeEventListener('abort', onAbort);
+      }
+    };
+    const result = this.queue.then(run, run);
+    this.queue = result.catch(() => undefined);
+    return result;
+  }
+
+  async tableExists(name: string): Promise<boolean> {
+    const rows = await this.query(
+      `SELECT 1 FROM information_schema.tables WHERE table_schema = 'main' AND table_name = ?`,
+      [name],
+    );
+    return rows.length > 0;
+  }
+
+  close(): void {
+    this.writer.closeSync();
+    this.db.closeSync();
+  }
+
+  private makeWriter(): WarehouseWriter {
+    const con = this.writer;
+    return {
+      run: async (sql, params) => {
+        await con.run(sql, params as DuckDBValue[] | undefined);
+      },
+      all: (sql, params) => readAll(con, sql, params),
+      createAppender: async (table): Promise<WarehouseAppender> => {
+        const appender = await con.createAppender(table);
+        return {
+          appendTextRow: (values) => {
+            for (const v of values) {
+              if (v === null) appender.appendNull();
+              else appender.appendVarchar(v);
+            }
+            appender.endRow();
+          },
+          close: () => appender.closeSync(),
+        };
+      },
+    };
+  }
+}
+
+export class DuckDbWarehouse implements Warehouse {
+  private readonly open_ = new Map<string, Promise<DuckDbInstanceWarehouse>>();
+
+  constructor(private readonly opts: DuckDbOptions) {}
+
+  open(instance: string): Promise<InstanceWarehouse> {
+    let pending = this.open_.get(instance);
+    if (!pending) {
+      pending = this.create(instance);
+      this.open_.set(instance, pending);
+      pending.catch(() => this.open_.delete(instance));
+    }
+    return pending;
+  }
+
+  async close(): Promise<void> {
+    const all = [...this.open_.values()];
+    this.open_.clear();
+    for (const p of all) {
+      const w = await p.catch(() => undefined);
+      w?.close();
+    }
+  }
+
+  private async create(instance: string): Promise<DuckDbInstanceWarehouse> {
+    const dir = join(this.opts.dataDir, 'warehouse');
+    mkdirSync(dir, { recursive: true });
+    // Extensions cannot be downloaded here; only the ones built into the package may load.
+    const db = await DuckDBInstance.create(join(dir, `${instance}.duckdb`), {
+      memory_limit: this.opts.memoryLimit,
+      threads: String(this.opts.threads),
+      autoinstall_known_extensions: 'false',
+      temp_directory: join(dir, `${instance}.tmp`),
+    });
+    const writer = await db.connect();
+    return new DuckDbInstanceWarehouse(instance, db, writer);
+  }
+}
