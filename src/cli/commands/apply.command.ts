@@ -1,0 +1,41 @@
+import { CliError, expectOk, type ApiClient } from '../api.client.js';
+import { readProjectFile, type Project } from '../project.file.js';
+
+/** Upserts the project's instance, sources and schedule. Idempotent: applying twice changes nothing. */
+export async function applyProject(
+  client: ApiClient,
+  project: Project,
+  log: (s: string) => void,
+): Promise<void> {
+  const created = await client.request('POST', '/v1/instances', { name: project.instance });
+  if (created.status !== 201 && created.status !== 409) {
+    await expectOk(Promise.resolve(created), `instance ${project.instance}`);
+  }
+  const base = `/v1/instances/${encodeURIComponent(project.instance)}`;
+  for (const s of project.sources) {
+    const res = await client.request(
+      'PUT',
+      `${base}/manage/datasources/${encodeURIComponent(s.name)}`,
+      s,
+    );
+    await expectOk(Promise.resolve(res), `source ${s.name}`);
+    log(
+      `source ${s.name}: ${res.status === 201 ? 'created' : 'updated'} (${s.tables.length} table${s.tables.length === 1 ? '' : 's'})`,
+    );
+  }
+  if (project.schedule) {
+    const s = await expectOk<{ nextRunAt: string | null }>(
+      client.request('PUT', `${base}/workflows/main/schedules`, project.schedule),
+      'schedule',
+    );
+    log(
+      `schedule: ${project.schedule.cronSchedules.join(', ')} ${project.schedule.timezoneId}; next run ${s.nextRunAt ?? 'none'}`,
+    );
+  }
+}
+
+export function loadProjectOrThrow(file: string): Project {
+  const p = readProjectFile(file);
+  if (!p.ok) throw new CliError(p.error.message);
+  return p.value;
+}

@@ -1,0 +1,151 @@
+/**
+ * The `tributary` command. Each command validates its flags, does its work through the HTTP API
+ * (remote with --url, or in-process on --data-dir) and exits non-zero with the reason on failure.
+ */
+import { Command, InvalidArgumentError } from 'commander';
+import { createApp } from '../app.js';
+import { ConfigError } from '../config/index.js';
+import { CliError } from './api.client.js';
+import { configFrom, connect, type GlobalFlags } from './cli.context.js';
+import { applyProject, loadProjectOrThrow } from './commands/apply.command.js';
+import { runDemo } from './commands/demo.command.js';
+import { refreshAndWait, startRefresh } from './commands/refresh.command.js';
+import { serveApp } from './commands/serve.command.js';
+import { formatStatus, readStatus } from './commands/status.command.js';
+import { createProgress } from './progress.js';
+
+const env = process.env;
+const out = (s: string): void => void process.stdout.write(`${s}\n`);
+const progress = createProgress();
+
+function parseCount(v: string): number {
+  const n = Number(v.replaceAll('_', ''));
+  if (!Number.isInteger(n) || n < 100 || n > 5_000_000)
+    throw new InvalidArgumentError('must be an integer from 100 to 5000000');
+  return n;
+}
+
+function withGlobals(cmd: Command, opts: { url?: boolean; port?: boolean } = {}): Command {
+  cmd.option('--data-dir <dir>', 'data directory (default ./.tributary or TRIBUTARY_DATA_DIR)');
+  if (opts.port) cmd.option('--port <port>', 'HTTP port (default 8080 or TRIBUTARY_PORT)');
+  if (opts.url) {
+    cmd.option('--url <url>', 'talk to a running server instead of the data directory');
+    cmd.option(
+      '--key <key>',
+      'API key for --url (default TRIBUTARY_ADMIN_KEY or <data-dir>/admin.key)',
+    );
+  }
+  return cmd;
+}
+
+const program = new Command('tributary')
+  .description('Tributary: customer data that drives automation')
+  .showHelpAfterError();
+
+withGlobals(
+  program
+    .command('demo')
+    .description('generate demo data, apply the demo project, refresh, and serve'),
+  { port: true },
+)
+  .option('--customers <n>', 'customers to generate (100..5000000)', parseCount, 10_000)
+  .option('--no-serve', 'stop after the refresh instead of serving')
+  .action(async (o: GlobalFlags & { customers: number; serve: boolean }) => {
+    const app = await createApp({ config: { ...configFrom(env, o), logLevel: 'warn' } });
+    if (o.serve) await serveApp(app, out);
+    else await app.start();
+    const job = await runDemo(app, o.customers, progress);
+    if (!o.serve) {
+      await app.close();
+      process.exitCode = job.status === 'failed' ? 1 : 0;
+      return;
+    }
+    out(
+      `demo ready: try  curl -H "Authorization: Bearer $(cat ${app.adminKey.file ?? '<key>'})" ${app.config.host}:${app.config.port}/v1/instances/default/manage/datasources`,
+    );
+  });
+
+withGlobals(program.command('serve').description('run the API, scheduler and refresh runner'), {
+  port: true,
+}).action(async (o: GlobalFlags) => {
+  const app = await createApp({ config: configFrom(env, o) });
+  await serveApp(app, out);
+});
+
+withGlobals(
+  program
+    .command('apply')
+    .description('create or update sources and schedule from a YAML project file'),
+  { url: true },
+)
+  .requiredOption('-f, --file <file>', 'project file')
+  .action(async (o: GlobalFlags & { file: string }) => {
+    const project = loadProjectOrThrow(o.file);
+    const conn = await connect(env, o);
+    try {
+      await applyProject(conn.client, project, out);
+    } finally {
+      await conn.close();
+    }
+  });
+
+withGlobals(
+  program.command('refresh').description('start a refresh job (all sources, or --source)'),
+  { url: true },
+)
+  .option('--instance <name>', 'instance', 'default')
+  .option('--source <name...>', 'only these sources (and what depends on them)')
+  .option('--ingestion-only', 'ingest only, skip downstream tasks')
+  .option('--wait', 'wait for the job to end (always the case without --url)')
+  .action(
+    async (
+      o: GlobalFlags & {
+        instance: string;
+        source?: string[];
+        ingestionOnly?: boolean;
+        wait?: boolean;
+      },
+    ) => {
+      const conn = await connect(env, o);
+      try {
+        const req = {
+          instance: o.instance,
+          sources: o.source ?? [],
+          ingestionOnly: o.ingestionOnly === true,
+        };
+        if (o.wait || conn.app) {
+          const job = await refreshAndWait(conn.client, req, progress);
+          if (job.status === 'failed' || job.status === 'canceled') process.exitCode = 1;
+        } else {
+          out(await startRefresh(conn.client, req));
+        }
+      } finally {
+        await conn.close();
+      }
+    },
+  );
+
+withGlobals(program.command('status').description('data sources, recent jobs and schedule'), {
+  url: true,
+})
+  .option('--instance <name>', 'instance', 'default')
+  .option('--json', 'machine-readable output')
+  .action(async (o: GlobalFlags & { instance: string; json?: boolean }) => {
+    const conn = await connect(env, o);
+    try {
+      const report = await readStatus(conn.client, o.instance);
+      out(o.json ? JSON.stringify(report, null, 2) : formatStatus(report));
+    } finally {
+      await conn.close();
+    }
+  });
+
+try {
+  await program.parseAsync(process.argv);
+} catch (e) {
+  if (e instanceof CliError || e instanceof ConfigError) {
+    process.stderr.write(`error: ${e.message}\n`);
+    process.exit(2);
+  }
+  throw e;
+}
