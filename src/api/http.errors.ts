@@ -44,7 +44,7 @@ export function problemFromFastify(error: FastifyError): { status: number; error
   if (error.validation && error.validation.length > 0) {
     const v = error.validation[0]!;
     const where = error.validationContext ?? 'body';
-    const params = v.params as Record<string, unknown>;
+    const params = v.params;
     let path = v.instancePath || '';
     if (v.keyword === 'required' && typeof params.missingProperty === 'string')
       path += `/${params.missingProperty}`;

@@ -157,8 +157,8 @@ export async function runJob(input: RunJobInput): Promise<JobStatus> {
         await patch(t, { status: 'canceled', endedAt: now().toISOString() });
         continue;
       }
-      if (deps.some((d) => finalStatuses.has(d.status) && !okStatuses.has(d.status))) {
-        const upstream = deps.find((d) => !okStatuses.has(d.status))!;
+      const upstream = deps.find((d) => finalStatuses.has(d.status) && !okStatuses.has(d.status));
+      if (upstream) {
         await patch(t, {
           status: 'skipped',
           endedAt: now().toISOString(),

@@ -3,7 +3,7 @@
  * `nextRunAt` is persisted so a run missed while the server was down runs once at start.
  */
 import { Cron } from 'croner';
-import { ErrorCode, err, makeError, ok, type Result } from '../errors/index.js';
+import { ErrorCode, err, makeError, type Result } from '../errors/index.js';
 import { StringEnum, Type, validate, type Static } from '../schema/index.js';
 import type { ScheduleRow, StateStore } from '../state/index.js';
 

@@ -58,7 +58,7 @@ export function validate<S extends TSchema>(
   value: unknown,
   base = '',
 ): Result<Static<S>> {
-  if (Value.Check(schema, value)) return ok(value as Static<S>);
+  if (Value.Check(schema, value)) return ok(value);
   const issues = [...Value.Errors(schema, value)] as unknown as ValidationIssue[];
   // Deepest path first: it names the real culprit rather than the enclosing union or object.
   const ranked = issues

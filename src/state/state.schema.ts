@@ -1,3 +1,5 @@
+import type { Generated } from 'kysely';
+
 /** Kysely table types: the stored (column) shape, mapped to `state.types.ts` by the store. */
 export interface Database {
   instances: { name: string; created_at: string };
@@ -47,7 +49,7 @@ export interface Database {
     updated_at: string;
   };
   metric_history: {
-    id: import('kysely').Generated<number>;
+    id: Generated<number>;
     instance: string;
     metric_kind: string;
     metric_name: string;

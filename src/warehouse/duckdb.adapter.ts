@@ -1,7 +1,7 @@
 /** Embedded warehouse: one DuckDB file per instance under `<dataDir>/warehouse/`. */
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { DuckDBInstance, type DuckDBConnection, type DuckDBValue } from '@duckdb/node-api';
+import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
 import type {
   InstanceWarehouse,
   Row,
@@ -31,7 +31,7 @@ function normalizeRow(row: Record<string, unknown>): Row {
 }
 
 async function readAll(con: DuckDBConnection, sql: string, params?: SqlValue[]): Promise<Row[]> {
-  const reader = await con.runAndReadAll(sql, params as DuckDBValue[] | undefined);
+  const reader = await con.runAndReadAll(sql, params);
   return reader.getRowObjectsJS().map((r) => normalizeRow(r as Record<string, unknown>));
 }
 
@@ -86,7 +86,7 @@ class DuckDbInstanceWarehouse implements InstanceWarehouse {
     const con = this.writer;
     return {
       run: async (sql, params) => {
-        await con.run(sql, params as DuckDBValue[] | undefined);
+        await con.run(sql, params);
       },
       all: (sql, params) => readAll(con, sql, params),
       createAppender: async (table): Promise<WarehouseAppender> => {
