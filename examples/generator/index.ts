@@ -12,7 +12,7 @@ import { generateLoyaltyMembers, writeLoyaltyMembers } from './loyalty.generator
 import { generatePeople } from './people.generator.js';
 import { generateShopCustomers, generateShopOrders, writeShopFiles } from './shop.generator.js';
 import { createMacros } from './sql.helpers.js';
-import { writeTruth } from './truth.generator.js';
+import { shrinkToTruthKeys, writeTruth } from './truth.generator.js';
 
 export const DEFAULT_SEED = 42;
 
@@ -81,6 +81,7 @@ export async function generateDemo(opts: GenerateOptions): Promise<GeneratedDemo
     await writeCrmContacts(con, files.crmContacts);
     const malformed = await renderMalformedCrmLines(con, crmContacts, opts.customers);
     appendFileSync(files.crmContacts, malformed.map((line) => `${line}\n`).join(''));
+    await shrinkToTruthKeys(con, 'crm_contacts', 'contact_id');
     report('crm');
 
     const shopCustomers = await generateShopCustomers(con, opts.customers);
@@ -88,10 +89,13 @@ export async function generateDemo(opts: GenerateOptions): Promise<GeneratedDemo
     const shopOrders = await generateShopOrders(con, opts.customers);
     await writeShopFiles(con, files.shopCustomers, files.shopOrders);
     await con.run('DROP TABLE shop_orders');
+    await shrinkToTruthKeys(con, 'shop_customers', 'customer_id');
     report('shop-orders');
 
     const loyaltyMembers = await generateLoyaltyMembers(con, opts.customers);
     await writeLoyaltyMembers(con, files.loyaltyMembers);
+    await con.run('DROP TABLE people');
+    await shrinkToTruthKeys(con, 'loyalty_members', 'member_id');
     report('loyalty');
 
     await writeTruth(con, files.truth);

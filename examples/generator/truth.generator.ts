@@ -21,3 +21,17 @@ export async function writeTruth(con: DuckDBConnection, file: string): Promise<v
     ) TO ${quoteSql(file)} (FORMAT csv, HEADER true, DELIMITER ',')
   `);
 }
+
+/**
+ * Shrinks a written source table to the columns the truth file needs, so that large runs do not
+ * keep every generated table in memory until the end.
+ */
+export async function shrinkToTruthKeys(
+  con: DuckDBConnection,
+  table: string,
+  idColumn: string,
+): Promise<void> {
+  await con.run(
+    `CREATE OR REPLACE TABLE ${table} AS SELECT ${idColumn}, person_id FROM ${table} ORDER BY ${idColumn}`,
+  );
+}
