@@ -58,7 +58,9 @@ export async function buildHttpApp(deps: ApiDeps): Promise<FastifyInstance> {
 
   const keyMatches = createKeyCheck(deps.adminKey);
   app.addHook('onRequest', async (req, reply) => {
-    const path = req.url.split('?')[0]!;
+    // The matched route pattern, not the raw URL: the router decodes %-escapes (`/%761/instances`
+    // routes to /v1/instances), so a check on the raw URL could be bypassed.
+    const path = req.routeOptions.url ?? req.url.split('?')[0]!;
     if (publicPaths.has(path) || !path.startsWith('/v1/')) return;
     if (!keyMatches(readPresentedKey(req))) {
       reply.header('www-authenticate', 'Bearer');

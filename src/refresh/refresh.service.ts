@@ -89,7 +89,7 @@ export class RefreshService {
     if (unknown.length > 0) {
       return err(
         makeError(
-          ErrorCode.notFound,
+          ErrorCode.validation,
           'user',
           `unknown data source "${unknown[0]}"; known: ${sources.join(', ') || 'none'}`,
           'identifiers',

@@ -21,7 +21,7 @@ export interface IngestReport {
 export interface IngestContext {
   instance: string;
   warehouse: InstanceWarehouse;
-  /** Directory that relative file paths resolve against (the project file's directory). */
+  /** Directory that relative file paths resolve against: the data directory (`apply` sends absolute paths). */
   baseDir: string;
   corruptRatio: number;
   postgresBatchRows: number;

@@ -17,7 +17,7 @@ import {
   type Result,
 } from '../errors/index.js';
 import { toTableName, type WarehouseWriter } from '../warehouse/index.js';
-import { loadFileTable, resolveTablePath } from './file.loader.js';
+import { countRows, loadFileTable, resolveTablePath } from './file.loader.js';
 import { connectPostgres, loadPostgresTable, PostgresConnectError } from './postgres.loader.js';
 import { isPostgresSource, primaryKeyColumns, type SourceDefinition } from './source.schema.js';
 import { dropStaged, enforcePrimaryKey, summarize, swapTables } from './table.swap.js';
@@ -100,6 +100,10 @@ async function loadTables(
   }
 }
 
+async function isOnlyRejects(w: WarehouseWriter, s: StagedTable): Promise<boolean> {
+  return (await countRows(w, s.stage)) === 0 && (await countRows(w, s.corruptStage)) > 0;
+}
+
 export async function ingestSource(
   source: SourceDefinition,
   ctx: IngestContext,
@@ -110,7 +114,10 @@ export async function ingestSource(
       await loadTables(w, source, ctx, staged);
       const tables: TableLoad[] = [];
       for (const s of staged) {
-        const key = await enforcePrimaryKey(w, s);
+        // Nothing loadable but rejects (e.g. every NDJSON line invalid): the ratio decides, not the key.
+        const key = (await isOnlyRejects(w, s))
+          ? ({ ok: true, nullKeys: 0, duplicateKeys: 0 } as const)
+          : await enforcePrimaryKey(w, s);
         if (!key.ok) {
           await dropStaged(w, staged);
           return err(makeError(ErrorCode.primaryKey, 'user', key.message));

@@ -101,7 +101,11 @@ export class KyselyStateStore implements StateStore {
       db: this.db,
       provider: migrationProvider,
     }).migrateToLatest();
-    return error === undefined ? undefined : error instanceof Error ? error.message : JSON.stringify(error);
+    return error === undefined
+      ? undefined
+      : error instanceof Error
+        ? error.message
+        : JSON.stringify(error);
   }
 
   async listInstances(): Promise<InstanceRow[]> {
