@@ -11,6 +11,9 @@ import {
 } from '../src/refresh/index.js';
 import { openSqliteState, type ScheduleRow, type StateStore } from '../src/state/index.js';
 
+/** Turns an engine bug that would leave a job hanging into a failure; nothing waits on time. */
+const bounded = { timeout: 30_000 };
+
 const iso = (d: Date | null | undefined): string | null => d?.toISOString() ?? null;
 const london = (cron: string) => ({ timezoneId: 'Europe/London', cronSchedules: [cron] });
 
@@ -131,7 +134,7 @@ void describe('nextRunAfter', () => {
   });
 });
 
-void describe('Scheduler.tick', () => {
+void describe('Scheduler.tick', bounded, () => {
   const now = new Date('2026-07-01T12:00:00.000Z');
   const instances = ['default', 'other'];
   let state: StateStore;

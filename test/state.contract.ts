@@ -10,7 +10,8 @@ const t0 = Date.parse('2026-01-01T00:00:00.000Z');
 /** An ISO timestamp `minutes` after a fixed origin. */
 const at = (minutes: number): string => new Date(t0 + minutes * 60_000).toISOString();
 
-function job(id: string, createdMinute: number, patch: Partial<JobRow> = {}): JobRow {
+/** A job row created `createdMinute` minutes after a fixed origin; queued unless patched. */
+export function job(id: string, createdMinute: number, patch: Partial<JobRow> = {}): JobRow {
   return {
     id,
     instance: 'default',
@@ -26,7 +27,8 @@ function job(id: string, createdMinute: number, patch: Partial<JobRow> = {}): Jo
   };
 }
 
-function task(id: string, jobId: string, patch: Partial<TaskRow> = {}): TaskRow {
+/** A queued `ingest(crm)` task row unless patched. */
+export function task(id: string, jobId: string, patch: Partial<TaskRow> = {}): TaskRow {
   return {
     id,
     jobId,

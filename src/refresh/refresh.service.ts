@@ -49,6 +49,7 @@ interface InstanceQueue {
 
 export class RefreshService {
   private readonly queues = new Map<string, InstanceQueue>();
+  private readonly locks = new Map<string, Promise<unknown>>();
   private readonly waiters = new Map<string, ((job: JobRow) => void)[]>();
   private readonly kinds: TaskKind[];
   private readonly idle = new Set<Promise<void>>();
@@ -82,7 +83,25 @@ export class RefreshService {
     }
   }
 
-  async submit(req: SubmitRequest): Promise<Result<SubmitResponse>> {
+  /**
+   * Submissions and job starts of one instance run one at a time, so a coalesce can never rewrite
+   * the tasks of a job that has already started reading them.
+   */
+  submit(req: SubmitRequest): Promise<Result<SubmitResponse>> {
+    return this.serialize(req.instance, () => this.submitNow(req));
+  }
+
+  private serialize<T>(instance: string, work: () => Promise<T>): Promise<T> {
+    const prev = this.locks.get(instance) ?? Promise.resolve();
+    const next = prev.then(work, work);
+    this.locks.set(
+      instance,
+      next.catch(() => undefined),
+    );
+    return next;
+  }
+
+  private async submitNow(req: SubmitRequest): Promise<Result<SubmitResponse>> {
     const sources = (await this.deps.state.listSources(req.instance)).map((s) => s.name);
     const identifiers = [...new Set(req.identifiers ?? [])];
     const unknown = identifiers.filter((i) => !sources.includes(i));
@@ -105,7 +124,7 @@ export class RefreshService {
       const full = queued.jobType === 'full' || identifiers.length === 0;
       const union = full ? [] : [...new Set([...queued.identifiers, ...identifiers])];
       const hadDownstream = (await this.deps.state.listTasks(queued.id)).some(
-        (t) => t.kind !== 'ingest',
+        (t) => this.kinds.find((k) => k.kind === t.kind)?.downstream === true,
       );
       const scope: JobScope = {
         sources: full ? sources : union,
@@ -164,11 +183,20 @@ export class RefreshService {
 
   /** Resolves when the job reaches a final status. */
   async waitFor(jobId: string): Promise<JobRow | undefined> {
-    const job = await this.deps.state.getJob(jobId);
-    if (!job || finalStatuses.has(job.status)) return job;
-    return new Promise((resolve) => {
+    // Register before reading, so a job that ends during the read still resolves this waiter.
+    let waiter: ((job: JobRow) => void) | undefined;
+    const ended = new Promise<JobRow>((resolve) => {
+      waiter = resolve;
       this.waiters.set(jobId, [...(this.waiters.get(jobId) ?? []), resolve]);
     });
+    const job = await this.deps.state.getJob(jobId);
+    if (!job || finalStatuses.has(job.status)) {
+      const rest = (this.waiters.get(jobId) ?? []).filter((w) => w !== waiter);
+      if (rest.length > 0) this.waiters.set(jobId, rest);
+      else this.waiters.delete(jobId);
+      return job;
+    }
+    return ended;
   }
 
   /** Stops taking new work, cancels running jobs and waits for them to settle. */
@@ -210,13 +238,17 @@ export class RefreshService {
     jobId: string,
     controller: AbortController,
   ): Promise<void> {
-    const job = await this.deps.state.getJob(jobId);
-    if (!job || job.status !== 'queued') return;
-    await this.deps.state.updateJob(jobId, {
-      status: 'running',
-      startedAt: this.deps.now().toISOString(),
+    const started = await this.serialize(instance, async () => {
+      const job = await this.deps.state.getJob(jobId);
+      if (!job || job.status !== 'queued') return undefined;
+      await this.deps.state.updateJob(jobId, {
+        status: 'running',
+        startedAt: this.deps.now().toISOString(),
+      });
+      return { job, tasks: await this.deps.state.listTasks(jobId) };
     });
-    const tasks = await this.deps.state.listTasks(jobId);
+    if (!started) return;
+    const { job, tasks } = started;
     const status = await runJob({
       instance,
       jobId,

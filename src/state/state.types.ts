@@ -112,7 +112,7 @@ export interface MetricRow {
   details: Record<string, unknown> | null;
 }
 
-/** The last finished ingest of a source, derived from task history. */
+/** The latest ingest of a source that started (running, retrying or ended; not canceled), from task history. */
 export interface SourceRefreshRow {
   source: string;
   status: TaskStatus;
