@@ -4,7 +4,14 @@
  */
 import { afterEach, beforeEach, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import type { JobRow, MetricRow, ScheduleRow, StateStore, TaskRow } from '../src/state/index.js';
+import type {
+  DefinitionRow,
+  JobRow,
+  MetricRow,
+  ScheduleRow,
+  StateStore,
+  TaskRow,
+} from '../src/state/index.js';
 
 const t0 = Date.parse('2026-01-01T00:00:00.000Z');
 /** An ISO timestamp `minutes` after a fixed origin. */
@@ -385,6 +392,39 @@ export function runStateContract(name: string, open: () => Promise<StateStore>):
         [1, 2, 3, 4, 5, 6].map(at),
       );
       assert.deepEqual(await store.listMetrics('default', 'rows', 'nope', 10), []);
+    });
+
+    void it('upserts definitions per instance and kind, keeping createdAt, and deletes them', async () => {
+      const def = (name: string, patch: Partial<DefinitionRow> = {}): DefinitionRow => ({
+        instance: 'default',
+        kind: 'segment',
+        name,
+        owners: ['a@example.com'],
+        body: { rule: { and: [] }, n: 1 },
+        createdAt: at(1),
+        updatedAt: at(1),
+        ...patch,
+      });
+      await store.upsertDefinition(def('vip'));
+      await store.upsertDefinition(def('churn'));
+      await store.upsertDefinition(def('vip', { kind: 'measure' }));
+      await store.upsertDefinition(def('vip', { instance: 'other' }));
+      await store.upsertDefinition(
+        def('vip', { body: { n: 2 }, owners: [], createdAt: at(9), updatedAt: at(9) }),
+      );
+      assert.deepEqual(
+        await store.getDefinition('default', 'segment', 'vip'),
+        def('vip', { body: { n: 2 }, owners: [], updatedAt: at(9) }),
+      );
+      assert.deepEqual(
+        (await store.listDefinitions('default', 'segment')).map((d) => d.name),
+        ['churn', 'vip'],
+      );
+      assert.equal(await store.deleteDefinition('default', 'segment', 'vip'), true);
+      assert.equal(await store.deleteDefinition('default', 'segment', 'vip'), false);
+      assert.equal(await store.getDefinition('default', 'segment', 'vip'), undefined);
+      assert.ok(await store.getDefinition('default', 'measure', 'vip'));
+      assert.ok(await store.getDefinition('other', 'segment', 'vip'));
     });
   });
 }

@@ -1,3 +1,4 @@
 export type { StateStore } from './state.port.js';
 export * from './state.types.js';
 export { openSqliteState } from './sqlite.adapter.js';
+export { migrationProvider } from './state.migrations.js';

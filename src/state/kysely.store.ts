@@ -4,10 +4,12 @@
  */
 import { Migrator, type Kysely, type Selectable } from 'kysely';
 import { mapJob, mapSchedule, mapTask, parseJson, taskColumns, toNumber } from './state.mappers.js';
+import * as definitions from './definitions.store.js';
 import { migrationProvider } from './state.migrations.js';
 import type { Database } from './state.schema.js';
 import type { StateStore } from './state.port.js';
 import type {
+  DefinitionRow,
   InstanceRow,
   JobPatch,
   JobRow,
@@ -326,6 +328,22 @@ export class KyselyStateStore implements StateStore {
       value: toNumber(r.value),
       details: parseJson(r.details),
     }));
+  }
+
+  upsertDefinition(row: DefinitionRow): Promise<void> {
+    return definitions.upsertDefinition(this.db, row);
+  }
+
+  listDefinitions(instance: string, kind: string): Promise<DefinitionRow[]> {
+    return definitions.listDefinitions(this.db, instance, kind);
+  }
+
+  getDefinition(instance: string, kind: string, name: string): Promise<DefinitionRow | undefined> {
+    return definitions.getDefinition(this.db, instance, kind, name);
+  }
+
+  deleteDefinition(instance: string, kind: string, name: string): Promise<boolean> {
+    return definitions.deleteDefinition(this.db, instance, kind, name);
   }
 
   async close(): Promise<void> {

@@ -91,6 +91,21 @@ const migrations: Record<string, Migration> = {
         .execute();
     },
   },
+  '0002_definitions': {
+    async up(db: Kysely<unknown>) {
+      await db.schema
+        .createTable('definitions')
+        .addColumn('instance', 'text', (c) => c.notNull().references('instances.name'))
+        .addColumn('kind', 'text', (c) => c.notNull())
+        .addColumn('name', 'text', (c) => c.notNull())
+        .addColumn('owners', 'text', (c) => c.notNull())
+        .addColumn('body', 'text', (c) => c.notNull())
+        .addColumn('created_at', 'text', (c) => c.notNull())
+        .addColumn('updated_at', 'text', (c) => c.notNull())
+        .addPrimaryKeyConstraint('definitions_pk', ['instance', 'kind', 'name'])
+        .execute();
+    },
+  },
 };
 
 export const migrationProvider: MigrationProvider = {

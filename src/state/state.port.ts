@@ -3,6 +3,7 @@
  * `test/state.contract.ts`. Methods that return `undefined` mean "not found"; they never throw for it.
  */
 import type {
+  DefinitionRow,
   InstanceRow,
   JobPatch,
   JobRow,
@@ -44,6 +45,12 @@ export interface StateStore {
 
   appendMetric(row: MetricRow): Promise<void>;
   listMetrics(instance: string, kind: string, name: string, limit: number): Promise<MetricRow[]>;
+
+  /** Definitions (unification, segments, measures, flows): see DefinitionRow. */
+  upsertDefinition(row: DefinitionRow): Promise<void>;
+  listDefinitions(instance: string, kind: string): Promise<DefinitionRow[]>;
+  getDefinition(instance: string, kind: string, name: string): Promise<DefinitionRow | undefined>;
+  deleteDefinition(instance: string, kind: string, name: string): Promise<boolean>;
 
   close(): Promise<void>;
 }

@@ -58,4 +58,13 @@ export interface Database {
     value: number | null;
     details: string | null;
   };
+  definitions: {
+    instance: string;
+    kind: string;
+    name: string;
+    owners: string;
+    body: string;
+    created_at: string;
+    updated_at: string;
+  };
 }

@@ -122,3 +122,18 @@ export interface SourceRefreshRow {
   rowsRejected: number | null;
   error: TaskError | null;
 }
+
+/**
+ * A named, validated definition owned by one domain: `kind` is e.g. 'unification' (one per
+ * instance, named 'default'), 'segment', 'measure' or 'flow'. The body is the domain's own JSON
+ * shape; the state plane stores it without interpreting it.
+ */
+export interface DefinitionRow {
+  instance: string;
+  kind: string;
+  name: string;
+  owners: string[];
+  body: unknown;
+  createdAt: string;
+  updatedAt: string;
+}
