@@ -15,6 +15,7 @@ import {
   type TaskKind,
 } from './refresh/index.js';
 import { openSqliteState, type StateStore } from './state/index.js';
+import { createUnifyTaskKinds } from './unify/index.js';
 import { DuckDbWarehouse, type Warehouse } from './warehouse/index.js';
 
 export interface AppOptions {
@@ -57,7 +58,11 @@ export async function createApp(opts: AppOptions): Promise<App> {
   });
   const refresh = new RefreshService({
     state,
-    kinds: [ingest, ...(opts.extraTaskKinds?.({ state, warehouse }) ?? [])],
+    kinds: [
+      ingest,
+      ...createUnifyTaskKinds({ state, warehouse }),
+      ...(opts.extraTaskKinds?.({ state, warehouse }) ?? []),
+    ],
     options: config.refresh,
     now,
     ...(opts.listener && { listener: opts.listener }),

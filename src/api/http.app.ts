@@ -13,6 +13,7 @@ import { registerDataSourceRoutes } from './routes/datasources.routes.js';
 import { registerInstanceRoutes } from './routes/instances.routes.js';
 import { registerJobRoutes } from './routes/jobs.routes.js';
 import { registerScheduleRoutes } from './routes/schedules.routes.js';
+import { registerUnificationRoutes } from './routes/unification.routes.js';
 
 const publicPaths = new Set(['/healthz', '/v1/openapi.json']);
 
@@ -92,5 +93,6 @@ export async function buildHttpApp(deps: ApiDeps): Promise<FastifyInstance> {
   registerDataSourceRoutes(app, deps);
   registerJobRoutes(app, deps);
   registerScheduleRoutes(app, deps);
+  registerUnificationRoutes(app, deps);
   return app;
 }

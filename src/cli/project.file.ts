@@ -10,11 +10,14 @@ import { ErrorCode, err, makeError, ok, type Result } from '../errors/index.js';
 import { validateSchedule, type ScheduleBody } from '../refresh/index.js';
 import { Identifier, Type, validate } from '../schema/index.js';
 import { validateSource, type SourceDefinition } from '../sources/index.js';
+import { resolveUnification } from '../unify/index.js';
 
 export interface Project {
   instance: string;
   sources: SourceDefinition[];
   schedule: ScheduleBody | undefined;
+  /** The unification definition as written (validated against the project's sources). */
+  unification: unknown;
 }
 
 const ProjectShape = Type.Object(
@@ -22,6 +25,7 @@ const ProjectShape = Type.Object(
     instance: Type.Optional(Identifier),
     sources: Type.Optional(Type.Array(Type.Unknown())),
     schedule: Type.Optional(Type.Unknown()),
+    unification: Type.Optional(Type.Unknown()),
   },
   { additionalProperties: false },
 );
@@ -67,7 +71,16 @@ export function parseProject(text: string, baseDir: string, fileLabel: string): 
     if (!v.ok) return err({ ...v.error, message: `${fileLabel}: ${v.error.message}` });
     schedule = v.value;
   }
-  return ok({ instance: shape.value.instance ?? 'default', sources, schedule });
+  if (shape.value.unification !== undefined) {
+    const v = resolveUnification(shape.value.unification, sources, '/unification');
+    if (!v.ok) return err({ ...v.error, message: `${fileLabel}: ${v.error.message}` });
+  }
+  return ok({
+    instance: shape.value.instance ?? 'default',
+    sources,
+    schedule,
+    unification: shape.value.unification,
+  });
 }
 
 export function readProjectFile(file: string): Result<Project> {

@@ -7,4 +7,11 @@ export type {
   WarehouseWriter,
 } from './warehouse.port.js';
 export { DuckDbWarehouse, type DuckDbOptions } from './duckdb.adapter.js';
-export { quoteIdent, quoteLiteral, toTableName } from './sql.dialect.js';
+export {
+  describeColumns,
+  quoteIdent,
+  quoteLiteral,
+  replaceTables,
+  toTableName,
+  type TableReplacement,
+} from './sql.dialect.js';

@@ -23,6 +23,15 @@ export async function applyProject(
       `source ${s.name}: ${res.status === 201 ? 'created' : 'updated'} (${s.tables.length} table${s.tables.length === 1 ? '' : 's'})`,
     );
   }
+  if (project.unification !== undefined) {
+    const u = await expectOk<{ resolved: { mode: string; tables: string[]; rules: string[] } }>(
+      client.request('PUT', `${base}/manage/unification`, project.unification),
+      'unification',
+    );
+    const how =
+      u.resolved.mode === 'rules' ? `rules ${u.resolved.rules.join(', ')}` : 'probabilistic';
+    log(`unification: ${u.resolved.tables.join(' > ')}; ${how}`);
+  }
   if (project.schedule) {
     const s = await expectOk<{ nextRunAt: string | null }>(
       client.request('PUT', `${base}/workflows/main/schedules`, project.schedule),
