@@ -31,7 +31,11 @@ export interface ProbabilisticStats {
   randomPairs: number;
   emIterations: number;
   emConverged: boolean;
-  model: { lambda: number; comparisons: Record<string, Record<string, { m: number; u: number }>> };
+  model: {
+    lambda: number;
+    prior: number;
+    comparisons: Record<string, Record<string, { m: number; u: number }>>;
+  };
 }
 
 function typeOf(plan: UnifyPlan, attribute: string): SemanticType {
@@ -96,14 +100,19 @@ async function estimateU(
   return { u, pairs: Number(total[0]?.n ?? 0) };
 }
 
-function weightSql(cs: Comparison[], model: FsModel): string {
+/**
+ * The match weight of a pair: the prior log-odds plus each comparison's log2(m/u). The prior is
+ * the share of matches among ALL record pairs (EM's λ is the share among blocked candidates, which
+ * blocking inflates), so evidence has to outweigh how rare a match between two random records is.
+ */
+function weightSql(cs: Comparison[], model: FsModel, prior: number): string {
   const terms = cs.map((c, k) => {
     const cases = model.m[k]!.map(
       (m, g) => `WHEN ${g} THEN ${Math.log2(m / model.u[k]![g]!)}`,
     ).join(' ');
     return `(CASE g${k} ${cases} ELSE 0 END)`;
   });
-  return `${Math.log2(model.lambda / (1 - model.lambda))} + ${terms.join(' + ')}`;
+  return `${Math.log2(prior / (1 - prior))} + ${terms.join(' + ')}`;
 }
 
 export async function matchProbabilistically(
@@ -144,7 +153,10 @@ export async function matchProbabilistically(
       return `'${c.attribute}', json_object('level', CASE g${k} ${labels} ELSE 'missing' END)`;
     })
     .join(', ');
-  const weight = weightSql(cs, model);
+  const records = Number((await w.all(`SELECT count(*)::BIGINT AS n FROM ${RECORDS}`))[0]?.n ?? 0);
+  const allPairs = Math.max(1, (records * (records - 1)) / 2);
+  const prior = Math.min(0.5, Math.max(1e-12, (model.lambda * candidatePairs) / allPairs));
+  const weight = weightSql(cs, model, prior);
   await w.run(`INSERT INTO ${PAIRS}
     SELECT l, r, 'probabilistic', round(1.0 / (1.0 + pow(2.0, -(${weight}))), 6),
       json_object('matchWeight', round(${weight}, 3), ${explain})::VARCHAR
@@ -157,6 +169,7 @@ export async function matchProbabilistically(
     emConverged: em.converged,
     model: {
       lambda: model.lambda,
+      prior,
       comparisons: Object.fromEntries(
         cs.map((c, k) => [
           c.attribute,

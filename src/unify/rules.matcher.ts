@@ -1,8 +1,7 @@
 /**
  * Rule mode. Each rule is an AND of conditions; exact conditions become equi-join keys (so DuckDB
  * hash-joins instead of comparing every pair), fuzzy ones are filtered after the join with a
- * similarity at or above their precision. A rule with no exact condition blocks on the first three
- * characters of each fuzzy value. Rules are ordered: a pair is attributed to the first rule that
+ * similarity at or above their precision (see ruleSql for how fuzzy values block). Rules are ordered: a pair is attributed to the first rule that
  * holds for it; clustering afterwards is transitive over all pairs.
  */
 import type { WarehouseWriter } from '../warehouse/index.js';
@@ -28,15 +27,25 @@ export function planRuleColumns(plan: UnifyPlan, cols: NormalizedColumns): strin
   return plan.rules.map((r) => r.conditions.map((c) => cols.use(c.attribute, c.normalize)));
 }
 
-function ruleSql(rule: PlanRule, index: number, columns: string[]): string {
+/**
+ * The candidate joins of one rule. Exact conditions are join keys. A fuzzy condition cannot be a
+ * hash key, and an exact key alone (say a postal code) can pair thousands of records with each
+ * other, so the first fuzzy condition also blocks: one join requires its first three characters to
+ * agree, a second its last three. A typo rarely changes both ends of a value.
+ */
+function ruleSql(rule: PlanRule, index: number, columns: string[]): string[] {
   const exact = rule.conditions.flatMap((c, i) => (c.precision >= 1 ? [columns[i]!] : []));
   const fuzzy = rule.conditions.flatMap((c, i) =>
     c.precision < 1 ? [{ c, col: columns[i]! }] : [],
   );
-  const keys =
-    exact.length > 0
-      ? exact.map((n) => `l.${n} = r.${n}`)
-      : fuzzy.map(({ col }) => `left(l.${col}, 3) = left(r.${col}, 3)`);
+  const keys = exact.map((n) => `l.${n} = r.${n}`);
+  const first = fuzzy[0]?.col;
+  const variants = first
+    ? [
+        [...keys, `left(l.${first}, 3) = left(r.${first}, 3)`],
+        [...keys, `right(l.${first}, 3) = right(r.${first}, 3)`],
+      ]
+    : [keys];
   // A fuzzy column may be NULL on one side; NULL never satisfies the filter.
   const filters = fuzzy.map(
     ({ c, col }) => `${similaritySql(c, `l.${col}`, `r.${col}`)} >= ${c.precision}`,
@@ -47,11 +56,13 @@ function ruleSql(rule: PlanRule, index: number, columns: string[]): string {
       c.precision >= 1 ? '1.0' : `round(${similaritySql(c, `l.${col}`, `r.${col}`)}, 4)`;
     return `'${c.attribute}', ${value}`;
   });
-  return `SELECT l._rid AS l, r._rid AS r, ${index} AS idx,
+  return variants.map(
+    (on) => `SELECT l._rid AS l, r._rid AS r, ${index} AS idx,
       coalesce(${filters.length ? filters.join(' AND ') : 'true'}, false) AS ok,
       json_object(${scores.join(', ')})::VARCHAR AS scores
-    FROM ${RECORDS} l JOIN ${RECORDS} r ON ${keys.join(' AND ')} AND l._rid < r._rid
-    WHERE ${scopeSql(rule.scope)}`;
+    FROM ${RECORDS} l JOIN ${RECORDS} r ON ${on.join(' AND ')} AND l._rid < r._rid
+    WHERE ${scopeSql(rule.scope)}`,
+  );
 }
 
 /** Fills `_unify_pairs` from the rules; the candidate pairs are every pair a rule's join produced. */
@@ -64,7 +75,7 @@ export async function matchByRules(
     'CREATE OR REPLACE TEMP TABLE _unify_cand (l BIGINT, r BIGINT, idx INTEGER, ok BOOLEAN, scores VARCHAR)',
   );
   for (const [i, rule] of plan.rules.entries()) {
-    await w.run(`INSERT INTO _unify_cand ${ruleSql(rule, i, columns[i]!)}`);
+    for (const sql of ruleSql(rule, i, columns[i]!)) await w.run(`INSERT INTO _unify_cand ${sql}`);
   }
   const names = plan.rules.map((r) => `'${r.name}'`).join(', ');
   await w.run(
