@@ -27,14 +27,9 @@ const byType: Record<SemanticType, ComparisonLevel[]> = {
   'Person.LastName': NAME,
   'Person.FullName': NAME,
   'Person.BirthDate': [exact, edits(1)],
-  'Identity.Email': [
-    exact,
-    {
-      label: 'sameLocalPart',
-      sql: (a, b) => `split_part(${a}, '@', 1) = split_part(${b}, '@', 1)`,
-    },
-    jw(0.88),
-  ],
+  // Only a typo counts as partial agreement: a similar or equal local part mostly repeats the name
+  // (john.smith@… vs john.smith@…), which the name comparison already counts.
+  'Identity.Email': [exact, edits(1)],
   'Identity.Phone': [exact, edits(1)],
   'Location.Address': [exact, jw(0.9)],
   'Location.City': [exact, jw(0.85)],
