@@ -87,3 +87,59 @@ export function runEm(
 function clamp(x: number): number {
   return Math.min(1 - FLOOR, Math.max(FLOOR, x));
 }
+
+/**
+ * Blocking makes the candidates agree on the blocked attributes, so m estimated over them is biased
+ * for those attributes. As in Splink, EM runs once per blocking rule over the pairs that rule
+ * produced, with the rule's own comparisons masked out; each comparison's m is the mean over the
+ * sessions where it was free (or the all-candidates estimate when it never was). λ among all
+ * candidates is then re-estimated with m fixed.
+ */
+export function runSessions(
+  sessions: { patterns: Pattern[]; masked: Set<number> }[],
+  all: Pattern[],
+  u: number[][],
+  opts: { maxIterations: number },
+): EmResult & { sessions: number } {
+  const overall = runEm(all, u, opts);
+  const sums = u.map((x) => x.map(() => 0));
+  const counts = u.map(() => 0);
+  let iterations = overall.iterations;
+  let converged = overall.converged;
+  for (const s of sessions) {
+    if (s.patterns.length === 0) continue;
+    const masked = s.patterns.map((p) => ({
+      count: p.count,
+      levels: p.levels.map((g, k) => (s.masked.has(k) ? -1 : g)),
+    }));
+    const r = runEm(masked, u, opts);
+    iterations += r.iterations;
+    converged &&= r.converged;
+    u.forEach((_, k) => {
+      if (s.masked.has(k)) return;
+      r.model.m[k]!.forEach((v, g) => (sums[k]![g]! += v));
+      counts[k]! += 1;
+    });
+  }
+  const m = u.map((_, k) =>
+    counts[k]! > 0 ? sums[k]!.map((v) => v / counts[k]!) : overall.model.m[k]!,
+  );
+  const lambda = estimateLambda(all, { lambda: overall.model.lambda, m, u }, opts.maxIterations);
+  return { model: { lambda, m, u }, iterations, converged, sessions: sessions.length };
+}
+
+/** EM for λ alone, with m and u fixed. */
+function estimateLambda(patterns: Pattern[], model: FsModel, maxIterations: number): number {
+  let lambda = model.lambda;
+  const total = patterns.reduce((a, p) => a + p.count, 0);
+  for (let i = 0; i < maxIterations; i++) {
+    const mass = patterns.reduce(
+      (a, p) => a + p.count * matchProbability(p.levels, { ...model, lambda }),
+      0,
+    );
+    const next = clamp(mass / Math.max(total, 1));
+    if (Math.abs(next - lambda) < 1e-9) return next;
+    lambda = next;
+  }
+  return lambda;
+}

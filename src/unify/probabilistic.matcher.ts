@@ -7,11 +7,11 @@
  */
 import type { WarehouseWriter } from '../warehouse/index.js';
 import { levelLabel, levelSql, levelsFor } from './comparisons.js';
-import { runEm, type FsModel, type Pattern } from './em.js';
+import { runSessions, type FsModel, type Pattern } from './em.js';
 import type { NormalizedColumns } from './pairs.table.js';
 import { PAIRS, scopeSql } from './pairs.table.js';
 import { RECORDS } from './records.stage.js';
-import { defaultNormalization } from './unify.defaults.js';
+import { blockingBudget, defaultNormalization } from './unify.defaults.js';
 import type { UnifyPlan } from './unify.plan.js';
 import type { SemanticType } from './unify.schema.js';
 
@@ -31,6 +31,7 @@ export interface ProbabilisticStats {
   randomPairs: number;
   emIterations: number;
   emConverged: boolean;
+  blockingRules: string[][];
   model: {
     lambda: number;
     prior: number;
@@ -121,18 +122,30 @@ export async function matchProbabilistically(
   cols: ProbabilisticColumns,
 ): Promise<ProbabilisticStats> {
   const cs = cols.comparisons;
-  await w.run('CREATE OR REPLACE TEMP TABLE _unify_cand (l BIGINT, r BIGINT)');
-  for (const rule of cols.blocking) {
+  await w.run('CREATE OR REPLACE TEMP TABLE _unify_cand (l BIGINT, r BIGINT, b INTEGER)');
+  const records = Number((await w.all(`SELECT count(*)::BIGINT AS n FROM ${RECORDS}`))[0]?.n ?? 0);
+  const used: number[] = [];
+  for (const [b, rule] of cols.blocking.entries()) {
+    if (plan.probabilistic.defaultBlocking) {
+      const keys = rule.join(', ');
+      const size = await w.all(`SELECT coalesce(sum(n * (n - 1) / 2), 0)::DOUBLE AS p FROM (
+        SELECT count(*) AS n FROM ${RECORDS} WHERE ${rule.map((c) => `${c} IS NOT NULL`).join(' AND ')}
+        GROUP BY ${keys})`);
+      if (Number(size[0]?.p ?? 0) > blockingBudget(records)) continue;
+    }
+    used.push(b);
     const on = rule.map((c) => `l.${c} = r.${c}`).join(' AND ');
-    await w.run(`INSERT INTO _unify_cand SELECT l._rid, r._rid FROM ${RECORDS} l JOIN ${RECORDS} r
+    await w.run(`INSERT INTO _unify_cand SELECT l._rid, r._rid, ${b} FROM ${RECORDS} l JOIN ${RECORDS} r
       ON ${on} AND l._rid < r._rid WHERE ${scopeSql('all')}`);
   }
   await w.run(`CREATE OR REPLACE TEMP TABLE _unify_gamma AS
     SELECT c.l, c.r, ${gammaList(cs, 'a', 'b')}
     FROM (SELECT DISTINCT l, r FROM _unify_cand) c
     JOIN ${RECORDS} a ON a._rid = c.l JOIN ${RECORDS} b ON b._rid = c.r`);
-  await w.run('DROP TABLE _unify_cand');
   const gs = cs.map((_, k) => `g${k}`).join(', ');
+  const perRule = await w.all(`SELECT c.b, ${gs}, count(*)::BIGINT AS n FROM _unify_cand c
+    JOIN _unify_gamma USING (l, r) GROUP BY ALL`);
+  await w.run('DROP TABLE _unify_cand');
   const rows = await w.all(`SELECT ${gs}, count(*)::BIGINT AS n FROM _unify_gamma GROUP BY ALL`);
   const patterns: Pattern[] = rows.map((r) => ({
     levels: cs.map((_, k) => Number(r[`g${k}`])),
@@ -140,7 +153,17 @@ export async function matchProbabilistically(
   }));
   const candidatePairs = patterns.reduce((a, p) => a + p.count, 0);
   const random = await estimateU(w, cs, plan.probabilistic.randomPairs);
-  const em = runEm(patterns, random.u, { maxIterations: plan.probabilistic.maxIterations });
+  const sessions = used.map((b) => ({
+    patterns: perRule
+      .filter((r) => Number(r.b) === b)
+      .map((r) => ({ levels: cs.map((_, k) => Number(r[`g${k}`])), count: Number(r.n) })),
+    masked: new Set(
+      cs.flatMap((c, k) => (blocks(plan.probabilistic.blocking[b]!, c.attribute) ? [k] : [])),
+    ),
+  }));
+  const em = runSessions(sessions, patterns, random.u, {
+    maxIterations: plan.probabilistic.maxIterations,
+  });
   const model = em.model;
 
   // Patterns are few, so the probability is computed here once per pattern and joined back.
@@ -153,7 +176,6 @@ export async function matchProbabilistically(
       return `'${c.attribute}', json_object('level', CASE g${k} ${labels} ELSE 'missing' END)`;
     })
     .join(', ');
-  const records = Number((await w.all(`SELECT count(*)::BIGINT AS n FROM ${RECORDS}`))[0]?.n ?? 0);
   const allPairs = Math.max(1, (records * (records - 1)) / 2);
   const prior = Math.min(0.5, Math.max(1e-12, (model.lambda * candidatePairs) / allPairs));
   const weight = weightSql(cs, model, prior);
@@ -167,6 +189,7 @@ export async function matchProbabilistically(
     randomPairs: random.pairs,
     emIterations: em.iterations,
     emConverged: em.converged,
+    blockingRules: used.map((b) => plan.probabilistic.blocking[b]!),
     model: {
       lambda: model.lambda,
       prior,
@@ -183,6 +206,14 @@ export async function matchProbabilistically(
       ),
     },
   };
+}
+
+/** Whether a blocking rule fixes an attribute (names count for each other: they overlap). */
+function blocks(rule: string[], attribute: string): boolean {
+  const names = ['FullName', 'FirstName', 'LastName'];
+  return (
+    rule.includes(attribute) || (names.includes(attribute) && rule.some((a) => names.includes(a)))
+  );
 }
 
 const round = (x: number): number => Number(x.toPrecision(6));

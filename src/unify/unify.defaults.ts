@@ -51,7 +51,9 @@ export const DEFAULT_RULES: {
 /**
  * Probabilistic blocking rules, in order; those naming unmapped attributes are left out. Each is a
  * conjunction of exact equalities on default-normalized values; a pair is a candidate when any
- * rule holds.
+ * rule holds. Without explicit blocking, a default rule is used only while the pairs it produces
+ * stay within BLOCKING_BUDGET (see probabilistic.matcher.ts), so the looser rules at the end help
+ * small or very noisy data and drop out on large data.
  */
 export const DEFAULT_BLOCKING: string[][] = [
   ['Email'],
@@ -62,8 +64,19 @@ export const DEFAULT_BLOCKING: string[][] = [
   ['FirstName', 'BirthDate'],
   ['PostalCode', 'BirthDate'],
   ['FirstName', 'LastName', 'City'],
+  ['FirstName', 'LastName'],
+  ['BirthDate', 'City'],
+  ['FirstName', 'City'],
+  ['LastName', 'City'],
+  ['BirthDate'],
+  ['PostalCode'],
 ];
+
+/** Pairs one default blocking rule may produce: 20 per record, and at least 200,000. */
+export function blockingBudget(records: number): number {
+  return Math.max(200_000, 20 * records);
+}
 
 export const DEFAULT_THRESHOLD = 0.95;
 export const DEFAULT_RANDOM_PAIRS = 500_000;
-export const DEFAULT_MAX_ITERATIONS = 50;
+export const DEFAULT_MAX_ITERATIONS = 500;

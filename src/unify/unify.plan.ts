@@ -61,6 +61,8 @@ export interface PlanActivity {
 export interface PlanProbabilistic {
   threshold: number;
   blocking: string[][];
+  /** True when `blocking` are the defaults, which are used only within the pair budget. */
+  defaultBlocking: boolean;
   comparisons: string[];
   randomPairs: number;
   maxIterations: number;

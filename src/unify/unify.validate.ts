@@ -276,6 +276,7 @@ function resolveProbabilistic(
   return ok({
     threshold: p.threshold ?? DEFAULT_THRESHOLD,
     blocking: p.blocking ?? DEFAULT_BLOCKING.filter((r) => r.every((a) => derivable.has(a))),
+    defaultBlocking: p.blocking === undefined,
     comparisons,
     randomPairs: p.randomPairs ?? DEFAULT_RANDOM_PAIRS,
     maxIterations: p.maxIterations ?? DEFAULT_MAX_ITERATIONS,
