@@ -40,9 +40,11 @@ try {
   const app = await createApp({ config });
   const client = createEmbeddedClient(app);
   await applyProject(client, loadProjectOrThrow(join(demo, 'project.yaml')), () => undefined);
-  const definition = (parse(readFileSync(join(demo, 'project.yaml'), 'utf8')) as {
-    unification: Record<string, unknown>;
-  }).unification;
+  const definition = (
+    parse(readFileSync(join(demo, 'project.yaml'), 'utf8')) as {
+      unification: Record<string, unknown>;
+    }
+  ).unification;
   const wh = await app.warehouse.open('default');
   const truth = `SELECT source || '_' || "table" AS SourceTable, record_id AS RecordId,
     person_id AS entity FROM read_csv('${join(demo, 'truth', 'person_links.csv')}')`;
