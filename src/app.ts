@@ -71,6 +71,7 @@ export async function createApp(opts: AppOptions): Promise<App> {
     now,
     adminKey: adminKey.key,
     logLevel: config.logLevel,
+    consoleDir: config.consoleDir,
   });
   return {
     config,
