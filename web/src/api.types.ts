@@ -38,6 +38,7 @@ export interface SourceTableDefinition {
   name: string;
   format: string;
   path?: string;
+  table?: string;
   query?: string;
   primaryKey?: string | string[];
 }

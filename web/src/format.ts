@@ -41,14 +41,19 @@ export function formatDateTime(iso: string | null, timeZone?: string): string {
   const key = timeZone ?? '';
   let f = formatters.get(key);
   if (!f) {
-    f = new Intl.DateTimeFormat(undefined, {
-      weekday: 'short',
-      day: 'numeric',
-      month: 'short',
-      hour: '2-digit',
-      minute: '2-digit',
-      ...(timeZone && { timeZone, timeZoneName: 'short' }),
-    });
+    try {
+      f = new Intl.DateTimeFormat(undefined, {
+        weekday: 'short',
+        day: 'numeric',
+        month: 'short',
+        hour: '2-digit',
+        minute: '2-digit',
+        ...(timeZone && { timeZone, timeZoneName: 'short' }),
+      });
+    } catch {
+      // An unknown zone (a half-typed name): the browser's zone rather than a broken page.
+      return formatDateTime(iso);
+    }
     formatters.set(key, f);
   }
   return f.format(new Date(iso));

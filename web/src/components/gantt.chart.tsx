@@ -5,15 +5,14 @@
  */
 import type { Task } from '../api.types';
 import { formatDuration, taskLabel } from '../format';
+import { useWidth } from './chart.size';
 import { statusLabels } from './status.badge';
 
-const width = 880;
 const labelWidth = 170;
 const rightPad = 96;
 const rowHeight = 30;
 const barHeight = 16;
 const axisHeight = 26;
-const plotWidth = width - labelWidth - rightPad;
 
 const tickSteps = [
   10, 20, 50, 100, 200, 500, 1_000, 2_000, 5_000, 10_000, 15_000, 30_000, 60_000, 120_000, 300_000,
@@ -64,6 +63,9 @@ export interface GanttProps {
 }
 
 export function GanttChart({ tasks, jobStart, now, selected, onSelect }: GanttProps) {
+  const [ref, measured] = useWidth<HTMLDivElement>(880);
+  const width = Math.max(620, measured);
+  const plotWidth = width - labelWidth - rightPad;
   const placed = placeTasks(tasks, now);
   const starts = placed.flatMap((p) => (p.start === null ? [] : [p.start]));
   const t0 = Math.min(jobStart ? Date.parse(jobStart) : Infinity, ...starts);
@@ -79,11 +81,12 @@ export function GanttChart({ tasks, jobStart, now, selected, onSelect }: GanttPr
   const running = placed.some((p) => p.task.status === 'running');
 
   return (
-    <div class="gantt-scroll">
+    <div class="gantt-scroll" ref={ref}>
       <svg
         class="gantt"
         viewBox={`0 0 ${width} ${height}`}
-        width="100%"
+        width={width}
+        height={height}
         role="group"
         aria-label={`Timeline of ${tasks.length} tasks`}
       >
@@ -143,7 +146,7 @@ export function GanttChart({ tasks, jobStart, now, selected, onSelect }: GanttPr
             <g
               key={task.id}
               class={`gantt-row${isSelected ? ' is-selected' : ''}`}
-              tabIndex={0}
+              tabindex={0}
               role="button"
               aria-pressed={isSelected}
               aria-label={`${taskLabel(task)}: ${statusLabels[task.status]}, ${note}`}

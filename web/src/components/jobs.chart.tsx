@@ -5,26 +5,28 @@
 import type { Job } from '../api.types';
 import { href } from '../app.router';
 import { durationBetween, formatDateTime, formatDuration } from '../format';
+import { useWidth } from './chart.size';
 import { statusLabels } from './status.badge';
 
-const width = 640;
-const height = 132;
+const height = 120;
 const top = 18;
 const bottom = 22;
 const left = 4;
 
 export function JobsChart({ jobs, instance, now }: { jobs: Job[]; instance: string; now: number }) {
+  const [ref, width] = useWidth<HTMLElement>(640);
   const ordered = [...jobs].reverse();
   const durations = ordered.map((j) => durationBetween(j.startedAt, j.endedAt, now) ?? 0);
   const max = Math.max(1, ...durations);
-  const slot = (width - left) / Math.max(ordered.length, 12);
+  const slot = (width - left) / Math.max(ordered.length, 24);
   const barW = Math.max(4, Math.min(28, slot * 0.7));
   const plotH = height - top - bottom;
   return (
-    <figure class="chart">
+    <figure class="chart" ref={ref}>
       <svg
         viewBox={`0 0 ${width} ${height}`}
-        width="100%"
+        width={width}
+        height={height}
         role="img"
         aria-label={`Durations of the last ${ordered.length} jobs; the longest took ${formatDuration(max)}`}
       >

@@ -1,5 +1,6 @@
+import { useWidth } from './chart.size';
+
 /** The next runs on a seven-day strip, one tick per run, days labelled in the schedule's zone. */
-const width = 640;
 const height = 56;
 const pad = 8;
 const dayMs = 86_400_000;
@@ -13,16 +14,19 @@ export function RunsChart({
   timeZone: string;
   now: number;
 }) {
+  const [ref, width] = useWidth<HTMLElement>(480);
   const span = 7 * dayMs;
   const x = (t: number): number => pad + ((t - now) / span) * (width - 2 * pad);
   const dayLabel = new Intl.DateTimeFormat(undefined, { weekday: 'short', timeZone });
+  // timeZone comes from the server's answer, so it is a valid IANA name.
   const days = Array.from({ length: 7 }, (_, i) => now + i * dayMs);
   const visible = runs.map((r) => Date.parse(r)).filter((t) => t - now <= span);
   return (
-    <figure class="chart">
+    <figure class="chart" ref={ref}>
       <svg
         viewBox={`0 0 ${width} ${height}`}
-        width="100%"
+        width={width}
+        height={height}
         role="img"
         aria-label={`${visible.length} runs in the next seven days`}
       >

@@ -122,7 +122,14 @@ export function HomePage({ instance }: { instance: string }) {
   const data = res.data;
   const last = data?.jobs.find((j) => isFinal(j.status));
   const attention = data ? listAttention(instance, data.sources) : [];
-  const healthy = data?.sources.filter((s) => s.status === 'successful').length ?? 0;
+  const count = (status: string): number =>
+    data?.sources.filter((s) => s.status === status).length ?? 0;
+  const breakdown = [
+    [count('successful'), 'successful'],
+    [count('completedWithWarnings'), 'with warnings'],
+    [count('failed'), 'failed'],
+    [count('notStarted'), 'not refreshed yet'],
+  ] as const;
 
   return (
     <>
@@ -177,11 +184,13 @@ export function HomePage({ instance }: { instance: string }) {
               <h2 id="sources-title" class="card-title">
                 Data sources
               </h2>
-              <p class="stat-value">
-                {healthy} <span class="stat-of">of {data.sources.length} healthy</span>
-              </p>
+              <p class="stat-value">{data.sources.length}</p>
               <p class="muted">
-                <a href={href(instance, 'sources')}>See all sources</a>
+                {breakdown
+                  .filter(([n]) => n > 0)
+                  .map(([n, label]) => `${n} ${label}`)
+                  .join(' · ') || 'None yet'}{' '}
+                · <a href={href(instance, 'sources')}>see all</a>
               </p>
             </section>
           </div>

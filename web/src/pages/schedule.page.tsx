@@ -312,7 +312,7 @@ export function SchedulePage({ instance }: { instance: string }) {
             )}
             {preview.runs && preview.runs.value.length > 0 && (
               <>
-                <RunsChart runs={preview.runs.value} timeZone={draft.timezoneId} now={now} />
+                <RunsChart runs={preview.runs.value} timeZone={preview.runs.timezoneId} now={now} />
                 <ol class="runs" data-testid="schedule-preview">
                   {preview.runs.value.map((r) => (
                     <li key={r}>

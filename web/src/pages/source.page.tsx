@@ -247,7 +247,7 @@ export function SourcePage({
                         </code>
                       </td>
                       <td class="file">
-                        <code>{t.path ?? t.query ?? '—'}</code>
+                        <code>{t.path ?? t.table ?? t.query ?? '—'}</code>
                       </td>
                     </tr>
                   ))}
