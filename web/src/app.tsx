@@ -38,6 +38,7 @@ function Shell() {
   const matched = routes
     .map((r) => ({ r, params: matchPattern(r.pattern, segments) }))
     .find((m) => m.params !== null);
+  // Until the list arrives the page renders at once (its own calls run in parallel with the list's).
   const known = list === undefined || current === null || list.some((i) => i.name === current);
 
   useEffect(() => {
@@ -91,18 +92,18 @@ function Shell() {
       )}
       <main class="content" id="main" tabIndex={-1}>
         {instances.error && <ErrorNotice error={instances.error} onRetry={instances.reload} />}
-        {!list && !instances.error && <Loading />}
+        {!current && !instances.error && <Loading />}
         {list && current && !known && (
           <EmptyState title={`There is no instance "${current}"`}>
             <a href={href(list[0]?.name ?? 'default')}>Go to {list[0]?.name ?? 'default'}</a>
           </EmptyState>
         )}
-        {list && current && known && !matched && (
+        {current && known && !matched && (
           <EmptyState title="This page does not exist">
             <a href={href(current)}>Back to the overview</a>
           </EmptyState>
         )}
-        {list && current && known && matched && (
+        {current && known && matched && (
           <matched.r.view
             key={`${current}/${segments.join('/')}`}
             instance={current}

@@ -2,7 +2,7 @@
  * Loads data from the API for a component, optionally polling. Polling pauses while the tab is
  * hidden and stops when the component goes away; an error keeps the last data on screen.
  */
-import { useCallback, useEffect, useRef, useState } from 'preact/hooks';
+import { useCallback, useLayoutEffect, useRef, useState } from 'preact/hooks';
 
 export interface Resource<T> {
   data: T | undefined;
@@ -31,7 +31,8 @@ export function useResource<T>(
   const trigger = useRef<() => void>(() => undefined);
   const lastData = useRef<T | undefined>(undefined);
 
-  useEffect(() => {
+  // A layout effect starts the first request right after the first render, not after a paint.
+  useLayoutEffect(() => {
     let stopped = false;
     let timer: number | undefined;
     lastData.current = undefined;

@@ -8,8 +8,6 @@ import { formatDuration, taskLabel } from '../format';
 import { useWidth } from './chart.size';
 import { statusLabels } from './status.badge';
 
-const labelWidth = 170;
-const rightPad = 96;
 const rowHeight = 30;
 const barHeight = 16;
 const axisHeight = 26;
@@ -64,7 +62,11 @@ export interface GanttProps {
 
 export function GanttChart({ tasks, jobStart, now, selected, onSelect }: GanttProps) {
   const [ref, measured] = useWidth<HTMLDivElement>(880);
-  const width = Math.max(620, measured);
+  const width = Math.max(360, measured);
+  const narrow = width < 560;
+  const labelWidth = narrow ? 112 : 170;
+  const rightPad = narrow ? 70 : 96;
+  const maxLabel = Math.floor(labelWidth / 7.4);
   const plotWidth = width - labelWidth - rightPad;
   const placed = placeTasks(tasks, now);
   const starts = placed.flatMap((p) => (p.start === null ? [] : [p.start]));
@@ -164,7 +166,9 @@ export function GanttChart({ tasks, jobStart, now, selected, onSelect }: GanttPr
               </title>
               <rect class="gantt-row-bg" x="0" y={y} width={width} height={rowHeight} />
               <text class="gantt-label" x="10" y={y + rowHeight / 2 + 4}>
-                {taskLabel(task).length > 24 ? `${taskLabel(task).slice(0, 23)}…` : taskLabel(task)}
+                {taskLabel(task).length > maxLabel
+                  ? `${taskLabel(task).slice(0, maxLabel - 1)}…`
+                  : taskLabel(task)}
               </text>
               {barW > 0 ? (
                 <rect
