@@ -177,6 +177,8 @@ void describe('console in Chromium', () => {
     await page.getByLabel('Time zone').fill('Mars/Olympus');
     await page.getByText(/unknown time zone "Mars\/Olympus"/).waitFor();
     await page.getByLabel('Time zone').fill('Asia/Tokyo');
+    await preview.nth(9).waitFor();
+    assert.equal(await page.getByText(/unknown time zone/).count(), 0);
     await page.getByRole('checkbox').check();
     await page.getByRole('button', { name: 'Save schedule' }).click();
     await page.getByText('Saved ✓').waitFor();

@@ -17,8 +17,9 @@ const tickSteps = [
   600_000, 900_000, 1_800_000, 3_600_000, 7_200_000, 14_400_000,
 ];
 
-function pickStep(span: number): number {
-  return tickSteps.find((s) => span / s <= 6) ?? span / 6;
+/** The smallest round step giving at most `maxTicks` intervals. */
+function pickStep(span: number, maxTicks: number): number {
+  return tickSteps.find((s) => span / s <= maxTicks) ?? span / maxTicks;
 }
 
 function formatTick(ms: number): string {
@@ -74,7 +75,7 @@ export function GanttChart({ tasks, jobStart, now, selected, onSelect }: GanttPr
   const t1 = Math.max(...placed.flatMap((p) => (p.end === null ? [] : [p.end])), t0 + 1);
   const origin = Number.isFinite(t0) ? t0 : now;
   const span = Math.max(1, t1 - origin);
-  const step = pickStep(span);
+  const step = pickStep(span, Math.max(2, Math.min(6, Math.floor(plotWidth / 75))));
   const domain = Math.ceil(span / step) * step;
   const x = (t: number): number => labelWidth + ((t - origin) / domain) * plotWidth;
   const height = axisHeight + placed.length * rowHeight + 8;

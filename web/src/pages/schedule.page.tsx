@@ -66,6 +66,8 @@ function usePreview(
   useEffect(() => {
     if (!draft) return undefined;
     let stale = false;
+    // The last answer's error no longer applies to the edited draft.
+    setState((st) => (st.error ? { runs: null, error: null } : st));
     const timer = window.setTimeout(() => {
       const q = query({
         timezoneId: draft.timezoneId,
