@@ -76,6 +76,7 @@ export async function createApp(opts: AppOptions): Promise<App> {
     now,
     adminKey: adminKey.key,
     logLevel: config.logLevel,
+    consoleDir: config.consoleDir,
   });
   return {
     config,

@@ -10,4 +10,6 @@ export interface ApiDeps {
   now: () => Date;
   adminKey: string;
   logLevel: string;
+  /** The built console served at `/`. */
+  consoleDir: string;
 }

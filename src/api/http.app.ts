@@ -8,6 +8,7 @@ import swagger from '@fastify/swagger';
 import { ErrorCode, makeError } from '../errors/index.js';
 import type { ApiDeps } from './api.deps.js';
 import { createKeyCheck, readPresentedKey } from './auth.js';
+import { registerConsoleRoutes } from './console.static.js';
 import { problemFromFastify, sendProblem } from './http.errors.js';
 import { registerDataSourceRoutes } from './routes/datasources.routes.js';
 import { registerInstanceRoutes } from './routes/instances.routes.js';
@@ -94,5 +95,6 @@ export async function buildHttpApp(deps: ApiDeps): Promise<FastifyInstance> {
   registerJobRoutes(app, deps);
   registerScheduleRoutes(app, deps);
   registerUnificationRoutes(app, deps);
+  registerConsoleRoutes(app, deps.consoleDir);
   return app;
 }

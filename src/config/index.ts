@@ -3,6 +3,10 @@
  */
 import { resolve } from 'node:path';
 import { cpus } from 'node:os';
+import { fileURLToPath } from 'node:url';
+
+/** Where `npm run build` puts the console (web/dist at the package root). */
+const builtConsoleDir = fileURLToPath(new URL('../../web/dist', import.meta.url));
 
 export interface Config {
   dataDir: string;
@@ -19,6 +23,8 @@ export interface Config {
     taskConcurrency: number;
   };
   logLevel: string;
+  /** The built console served at `/` (index.html and hashed assets). */
+  consoleDir: string;
 }
 
 export type Env = Record<string, string | undefined>;
@@ -66,6 +72,7 @@ export function loadConfig(
       taskConcurrency: readNumber(env, 'TRIBUTARY_TASK_CONCURRENCY', 2, 1, 64),
     },
     logLevel: env.TRIBUTARY_LOG_LEVEL ?? 'info',
+    consoleDir: resolve(env.TRIBUTARY_CONSOLE_DIR ?? builtConsoleDir),
   };
   return Object.freeze(config);
 }

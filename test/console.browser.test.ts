@@ -1,0 +1,216 @@
+/**
+ * The console in Debian's Chromium against a real server on 127.0.0.1: sign in, refresh a source
+ * and follow the job to its end, open the job's timeline, read a source's rejected rows, edit the
+ * schedule with its preview. Every step waits on the page's state, never on time; each test saves
+ * a screenshot under test-artifacts/console/.
+ */
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import { auth, startTestApp, type TestApp } from './support/app.js';
+import { buildConsole, launchChromium, saveScreenshot } from './support/browser.js';
+
+const KEY = 'test-admin-key';
+
+/** Ten good contacts and one line with a column too many (rejected with a reason). */
+function writeFixtures(dir: string): { contacts: string; orders: string } {
+  const contacts = join(dir, 'contacts.csv');
+  const lines = ['id,name,email'];
+  for (let i = 1; i <= 10; i++) lines.push(`${i},Person ${i},p${i}@example.com`);
+  lines.push('11,Broken,row,with-an-extra-column');
+  writeFileSync(contacts, `${lines.join('\n')}\n`);
+  const orders = join(dir, 'orders.ndjson');
+  writeFileSync(
+    orders,
+    [1, 2, 3].map((i) => JSON.stringify({ order_id: i, contact: i, amount: i * 10 })).join('\n'),
+  );
+  return { contacts, orders };
+}
+
+void describe('console in Chromium', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'tributary-console-'));
+  let app: TestApp;
+  let browser: Browser;
+  let page: Page;
+  let base: string;
+  let refreshJobId: string;
+
+  before(async () => {
+    const dist = join(dir, 'dist');
+    await buildConsole(dist);
+    app = await startTestApp({ TRIBUTARY_CONSOLE_DIR: dist, TRIBUTARY_CORRUPT_RATIO: '0.5' });
+    const files = writeFixtures(dir);
+    const sources = [
+      {
+        name: 'crm',
+        owners: ['crm-team@example.com'],
+        description: 'CRM contacts export',
+        tables: [{ name: 'contacts', format: 'csv', path: files.contacts, primaryKey: 'id' }],
+      },
+      {
+        name: 'shop',
+        owners: ['shop@example.com'],
+        tables: [{ name: 'orders', format: 'ndjson', path: files.orders, primaryKey: 'order_id' }],
+      },
+    ];
+    for (const s of sources) {
+      const res = await app.http.inject({
+        method: 'PUT',
+        url: `/v1/instances/default/manage/datasources/${s.name}`,
+        headers: auth,
+        payload: s,
+      });
+      assert.equal(res.statusCode, 201, res.body);
+    }
+    await app.http.listen({ port: 0, host: '127.0.0.1' });
+    base = `http://127.0.0.1:${(app.http.server.address() as AddressInfo).port}`;
+    browser = await launchChromium();
+    page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+  });
+
+  after(async () => {
+    await browser?.close();
+    await app?.dispose();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  void it('signs in with an API key, refusing a wrong one', async () => {
+    await page.goto(`${base}/`);
+    await page.getByLabel('API key').fill('not-the-key');
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByRole('alert').filter({ hasText: 'not accepted' }).waitFor();
+
+    await page.getByLabel('API key').fill(KEY);
+    await page.keyboard.press('Enter');
+    await page.getByRole('heading', { level: 1, name: 'Overview' }).waitFor();
+    await page.getByText('No job has run yet').waitFor();
+    assert.match(page.url(), /#\/default$/);
+    // Both sources have never been refreshed: nothing failed yet, so nothing needs attention.
+    await page.getByText('Nothing needs attention').waitFor();
+    await saveScreenshot(page, '1-overview-before-refresh');
+  });
+
+  void it('starts a refresh from Data sources and follows its status to the end', async () => {
+    await page
+      .getByRole('navigation', { name: 'Main' })
+      .getByRole('link', { name: 'Data sources' })
+      .click();
+    const row = page.locator('tr[data-source="crm"]');
+    await row.getByText('Not started').waitFor();
+    await page.getByRole('button', { name: 'Refresh crm' }).click();
+
+    const status = page.getByTestId('refresh-status');
+    await status.waitFor();
+    const final = page.locator(
+      '[data-testid="refresh-status"][data-status="completedWithWarnings"]',
+    );
+    await final.waitFor();
+    const link = page.getByRole('link', { name: /^Timeline of job / });
+    const linkHref = (await link.getAttribute('href')) ?? '';
+    refreshJobId = decodeURIComponent(linkHref.split('/').pop() ?? '');
+
+    // The console shows what the API says about that job.
+    const job = await app.http.inject({
+      method: 'GET',
+      url: `/v1/instances/default/workflows/main/jobs/${refreshJobId}`,
+      headers: auth,
+    });
+    assert.equal(job.json<{ status: string }>().status, 'completedWithWarnings');
+    // The list reloads when the job ends: crm has 10 rows and 1 rejected; shop was not refreshed.
+    await row.getByText('Completed with warnings').waitFor();
+    assert.equal((await row.locator('td.num').allInnerTexts()).join('|'), '10|1');
+    await page.locator('tr[data-source="shop"]').getByText('Not started').waitFor();
+    await saveScreenshot(page, '2-sources-after-refresh');
+  });
+
+  void it("opens the job's timeline with a bar per task, selectable from the keyboard", async () => {
+    await page.getByRole('link', { name: /^Timeline of job / }).click();
+    await page.locator('[data-testid="job-status"][data-status="completedWithWarnings"]').waitFor();
+    const bars = page.locator('.gantt-row');
+    await bars.first().waitFor();
+    assert.equal(await bars.count(), 1, 'a scoped job of one source has one ingest task');
+    const bar = page.locator('.gantt-row[data-task]').first();
+    assert.match(
+      (await bar.getAttribute('aria-label')) ?? '',
+      /ingest\(crm\): Completed with warnings/,
+    );
+    assert.equal(await page.locator('.gantt-bar.fill-completedWithWarnings').count(), 1);
+
+    await bar.focus();
+    await page.keyboard.press('Enter');
+    await page.locator('.gantt-row[aria-pressed="true"]').waitFor();
+    const taskRow = page.getByTestId('tasks-table').locator('tbody tr.is-selected');
+    assert.match(await taskRow.innerText(), /ingest\(crm\)[\s\S]*10[\s\S]*1/);
+    await saveScreenshot(page, '3-job-timeline');
+  });
+
+  void it("shows a source's rejected rows with line and reason", async () => {
+    await page.goto(`${base}/#/default/sources/crm`);
+    const rows = page.getByTestId('corrupt-rows').locator('tbody tr');
+    await rows.first().waitFor();
+    assert.equal(await rows.count(), 1);
+    const text = await rows.first().innerText();
+    assert.match(text, /^12\b/, 'line 12 of the file (the header is line 1)');
+    assert.match(text, /Broken,row,with-an-extra-column/);
+    assert.match(text, /column/i, 'the reason names the column problem');
+    await saveScreenshot(page, '4-source-rejected-rows');
+  });
+
+  void it('edits the schedule with a live preview of the next runs, then saves it', async () => {
+    await page
+      .getByRole('navigation', { name: 'Main' })
+      .getByRole('link', { name: 'Schedule' })
+      .click();
+    await page.getByText('No times yet.').waitFor();
+    await page.getByLabel('Time zone').fill('Asia/Tokyo');
+    await page.getByLabel('Daily time').fill('06:30');
+    await page.getByRole('button', { name: 'Add daily time' }).click();
+    await page.getByText('Every day at 06:30').waitFor();
+    const preview = page.getByTestId('schedule-preview').locator('li');
+    await preview.nth(9).waitFor();
+    assert.equal(await preview.count(), 10);
+
+    await page.getByLabel('Time zone').fill('Mars/Olympus');
+    await page.getByText(/unknown time zone "Mars\/Olympus"/).waitFor();
+    await page.getByLabel('Time zone').fill('Asia/Tokyo');
+    await preview.nth(9).waitFor();
+    assert.equal(await page.getByText(/unknown time zone/).count(), 0);
+    await page.getByRole('checkbox').check();
+    await page.getByRole('button', { name: 'Save schedule' }).click();
+    await page.getByText('Saved ✓').waitFor();
+
+    const saved = await app.http.inject({
+      method: 'GET',
+      url: '/v1/instances/default/workflows/main/schedules',
+      headers: auth,
+    });
+    const body = saved.json<{ isActive: boolean; timezoneId: string; cronSchedules: string[] }>();
+    assert.deepEqual(
+      [body.isActive, body.timezoneId, body.cronSchedules],
+      [true, 'Asia/Tokyo', ['30 6 * * *']],
+    );
+    await saveScreenshot(page, '5-schedule');
+  });
+
+  void it('fits a narrow screen: no sideways scrolling of the page', async () => {
+    await page.setViewportSize({ width: 390, height: 844 });
+    for (const hash of ['#/default', '#/default/sources', `#/default/jobs/${refreshJobId}`]) {
+      await page.goto(`${base}/${hash}`);
+      await page.locator('main h1').waitFor();
+      await page.locator('.state-loading').waitFor({ state: 'detached' });
+      const overflow = await page.evaluate(
+        'document.documentElement.scrollWidth - document.documentElement.clientWidth',
+      );
+      // Wide tables scroll inside their own frame; the page itself must not.
+      const culprits = await page.evaluate(`[...document.querySelectorAll('body *')]
+        .filter((e) => e.getBoundingClientRect().right > innerWidth + 1 && !e.closest('.table-wrap, .gantt-scroll'))
+        .map((e) => e.tagName + '.' + e.className).join(', ')`);
+      assert.equal(overflow, 0, `${hash} scrolls sideways: ${String(culprits)}`);
+    }
+    await saveScreenshot(page, '6-narrow-job');
+  });
+});

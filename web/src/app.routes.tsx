@@ -1,0 +1,58 @@
+/**
+ * The console's pages. A page is one entry here: a path pattern under the instance, its title, and,
+ * for top-level pages, the label in the navigation. Detail pages name the section they belong to,
+ * so the navigation highlights it. New areas (unification, segments and measures, connections,
+ * subscriptions and deliveries, flows) are added as entries when their API exists.
+ */
+import type { JSX } from 'preact';
+import { HomePage } from './pages/home.page';
+import { JobPage } from './pages/job.page';
+import { JobsPage } from './pages/jobs.page';
+import { SchedulePage } from './pages/schedule.page';
+import { SourcePage } from './pages/source.page';
+import { SourcesPage } from './pages/sources.page';
+
+export interface PageProps {
+  instance: string;
+  params: Record<string, string>;
+}
+
+export interface PageRoute {
+  pattern: string;
+  section: string;
+  title: (params: Record<string, string>) => string;
+  /** Label in the navigation; only one route per section has it. */
+  nav?: string;
+  view: (props: PageProps) => JSX.Element;
+}
+
+export const routes: PageRoute[] = [
+  { pattern: '', section: 'home', nav: 'Overview', title: () => 'Overview', view: HomePage },
+  {
+    pattern: 'sources',
+    section: 'sources',
+    nav: 'Data sources',
+    title: () => 'Data sources',
+    view: SourcesPage,
+  },
+  {
+    pattern: 'sources/:name',
+    section: 'sources',
+    title: (p) => `Data source ${p.name ?? ''}`,
+    view: SourcePage,
+  },
+  { pattern: 'jobs', section: 'jobs', nav: 'Jobs', title: () => 'Jobs', view: JobsPage },
+  {
+    pattern: 'jobs/:jobId',
+    section: 'jobs',
+    title: (p) => `Job ${(p.jobId ?? '').slice(0, 8)}`,
+    view: JobPage,
+  },
+  {
+    pattern: 'schedule',
+    section: 'schedule',
+    nav: 'Schedule',
+    title: () => 'Schedule',
+    view: SchedulePage,
+  },
+];
