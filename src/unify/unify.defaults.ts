@@ -72,9 +72,9 @@ export const DEFAULT_BLOCKING: string[][] = [
   ['PostalCode'],
 ];
 
-/** Pairs one default blocking rule may produce: 20 per record, and at least 200,000. */
+/** Pairs one default blocking rule may produce: 5 per record, and at least 200,000. */
 export function blockingBudget(records: number): number {
-  return Math.max(200_000, 20 * records);
+  return Math.max(200_000, 5 * records);
 }
 
 export const DEFAULT_THRESHOLD = 0.95;

@@ -270,9 +270,15 @@ function resolveProbabilistic(
   // Names are compared either as first and last name or as one full name, never both: the
   // Fellegi–Sunter weights assume the comparisons are independent.
   const splitNames = NAME_PARTS.every((a) => attributes.has(a)) && !attributes.has('FullName');
+  // Location fields are strongly correlated (same postal code nearly implies same city and country,
+  // and neighbours share streets); counted separately they would add up to a match on their own.
+  // With a postal code, it alone speaks for the location.
+  const location = semantic.includes('PostalCode') ? ['City', 'Country', 'Address'] : [];
   const comparisons =
     p.comparisons ??
-    semantic.filter((a) => (splitNames ? a !== 'FullName' : !NAME_PARTS.includes(a)));
+    semantic.filter(
+      (a) => (splitNames ? a !== 'FullName' : !NAME_PARTS.includes(a)) && !location.includes(a),
+    );
   return ok({
     threshold: p.threshold ?? DEFAULT_THRESHOLD,
     blocking: p.blocking ?? DEFAULT_BLOCKING.filter((r) => r.every((a) => derivable.has(a))),
