@@ -1,0 +1,163 @@
+/**
+ * Compiles a checked segment to one parameterised SELECT of distinct CustomerIds.
+ *
+ * A boolean subtree becomes the WHERE clause of a "group query" over `Customer c`; each activity
+ * or measure leaf is a per-customer aggregate (a CTE) LEFT JOINed to it, so customers with no
+ * activity are still seen (their count and sum are 0). Set operators become UNION / INTERSECT /
+ * EXCEPT between group queries. Every leaf is two-valued (`COALESCE(…, false)`): a NULL attribute
+ * satisfies no comparison, and `not` is the exact complement within Customer.
+ */
+import {
+  SqlParams,
+  activityTable,
+  compileComparison,
+  customerTable,
+  type Catalog,
+} from '../conditions/index.js';
+import { measureTable, valueCategory, type MeasureDefinition } from '../measures/index.js';
+import { quoteIdent, type SqlValue } from '../warehouse/index.js';
+import {
+  membershipTable,
+  type ActivityCondition,
+  type Rule,
+  type SegmentDefinition,
+  type SetOp,
+} from './segment.schema.js';
+
+export interface CompiledSegment {
+  sql: string;
+  params: SqlValue[];
+}
+
+const setSql: Record<SetOp, string> = { union: 'UNION', intersect: 'INTERSECT', except: 'EXCEPT' };
+
+class SegmentCompiler {
+  readonly params = new SqlParams();
+  readonly ctes: string[] = [];
+
+  constructor(
+    private readonly catalog: Catalog,
+    private readonly measures: ReadonlyMap<string, MeasureDefinition>,
+    private readonly now: Date,
+  ) {}
+
+  query(rule: Rule): string {
+    const op = setOpOf(rule);
+    return op ? this.setQuery(rule, op) : this.group(rule);
+  }
+
+  private setQuery(rule: Rule, op: SetOp): string {
+    const operands = (rule as Record<SetOp, Rule[]>)[op];
+    return operands.map((r) => `(${this.query(r)})`).join(` ${setSql[op]} `);
+  }
+
+  private group(rule: Rule): string {
+    const joins: string[] = [];
+    const where = this.predicate(rule, joins);
+    return `SELECT c."CustomerId" FROM ${quoteIdent(customerTable)} c ${joins.join(' ')} WHERE ${where}`;
+  }
+
+  private predicate(rule: Rule, joins: string[]): string {
+    const op = setOpOf(rule);
+    if (op) return `c."CustomerId" IN (${this.setQuery(rule, op)})`;
+    if ('and' in rule) return `(${rule.and.map((r) => this.predicate(r, joins)).join(' AND ')})`;
+    if ('or' in rule) return `(${rule.or.map((r) => this.predicate(r, joins)).join(' OR ')})`;
+    if ('not' in rule) return `(NOT ${this.predicate(rule.not, joins)})`;
+    if ('inSegment' in rule) {
+      return `c."CustomerId" IN (SELECT "CustomerId" FROM ${quoteIdent(membershipTable)} WHERE "Segment" = ${this.params.add(rule.inSegment)})`;
+    }
+    if ('attribute' in rule) {
+      const category = this.catalog.customer!.get(rule.attribute)!;
+      return this.twoValued(
+        compileComparison(rule, `c.${quoteIdent(rule.attribute)}`, category, this.params, this.now),
+      );
+    }
+    if ('activity' in rule) return this.activity(rule, joins);
+    if (!('measure' in rule)) throw new Error('set operators are handled above');
+    const m = this.measures.get(rule.measure)!;
+    const alias = `m${joins.length}`;
+    joins.push(
+      `LEFT JOIN ${quoteIdent(measureTable(m.name))} ${alias} ON ${alias}."CustomerId" = c."CustomerId"`,
+    );
+    return this.twoValued(
+      compileComparison(
+        rule,
+        `${alias}."Value"`,
+        valueCategory(m, this.catalog),
+        this.params,
+        this.now,
+      ),
+    );
+  }
+
+  private activity(rule: ActivityCondition, joins: string[]): string {
+    const columns = this.catalog.activity!;
+    const name = `a${this.ctes.length}`;
+    const aggregate = rule.aggregate ?? 'count';
+    const where = [
+      `"CustomerId" IS NOT NULL`,
+      `"ActivityType" = ${this.params.add(rule.activity)}`,
+    ];
+    for (const c of rule.where ?? []) {
+      where.push(
+        compileComparison(
+          c,
+          quoteIdent(c.attribute),
+          columns.get(c.attribute)!,
+          this.params,
+          this.now,
+        ),
+      );
+    }
+    const timeCategory = columns.get('Timestamp') ?? 'timestamp';
+    if (rule.within) {
+      where.push(
+        compileComparison(
+          { op: 'within', window: rule.within },
+          '"Timestamp"',
+          timeCategory,
+          this.params,
+          this.now,
+        ),
+      );
+    }
+    const value =
+      aggregate === 'count'
+        ? 'count(*)'
+        : aggregate === 'sum'
+          ? `CAST(sum(${quoteIdent(rule.field ?? 'Amount')}) AS DOUBLE)`
+          : 'max("Timestamp")';
+    this.ctes.push(
+      `${name} AS (SELECT "CustomerId", ${value} AS v FROM ${quoteIdent(activityTable)} WHERE ${where.join(' AND ')} GROUP BY "CustomerId")`,
+    );
+    joins.push(`LEFT JOIN ${name} ON ${name}."CustomerId" = c."CustomerId"`);
+    // No activity means a count or sum of 0, and no "last" date at all.
+    const expr = aggregate === 'last' ? `${name}.v` : `COALESCE(${name}.v, 0)`;
+    const category = aggregate === 'last' ? timeCategory : 'number';
+    return this.twoValued(compileComparison(rule, expr, category, this.params, this.now));
+  }
+
+  private twoValued(sql: string): string {
+    return `COALESCE(${sql}, false)`;
+  }
+}
+
+function setOpOf(rule: Rule): SetOp | undefined {
+  if ('union' in rule) return 'union';
+  if ('intersect' in rule) return 'intersect';
+  if ('except' in rule) return 'except';
+  return undefined;
+}
+
+/** `catalog` must hold Customer (and UnifiedActivity when the rule has activity leaves). */
+export function compileSegment(
+  def: SegmentDefinition,
+  catalog: Catalog,
+  measures: ReadonlyMap<string, MeasureDefinition>,
+  now: Date,
+): CompiledSegment {
+  const compiler = new SegmentCompiler(catalog, measures, now);
+  const body = compiler.query(def.rule);
+  const withClause = compiler.ctes.length > 0 ? `WITH ${compiler.ctes.join(', ')} ` : '';
+  return { sql: `${withClause}${body}`, params: compiler.params.values };
+}
