@@ -13,6 +13,8 @@ import { registerDataSourceRoutes } from './routes/datasources.routes.js';
 import { registerInstanceRoutes } from './routes/instances.routes.js';
 import { registerJobRoutes } from './routes/jobs.routes.js';
 import { registerScheduleRoutes } from './routes/schedules.routes.js';
+import { registerMeasureRoutes } from './routes/measures.routes.js';
+import { registerSegmentRoutes } from './routes/segments.routes.js';
 
 const publicPaths = new Set(['/healthz', '/v1/openapi.json']);
 
@@ -32,7 +34,8 @@ export async function buildHttpApp(deps: ApiDeps): Promise<FastifyInstance> {
       info: {
         title: 'Tributary API',
         version: '0.1.0',
-        description: 'Customer data platform: sources, refresh jobs, schedules.',
+        description:
+          'Customer data platform: sources, refresh jobs, schedules, segments, measures.',
       },
       components: {
         securitySchemes: {
@@ -92,5 +95,7 @@ export async function buildHttpApp(deps: ApiDeps): Promise<FastifyInstance> {
   registerDataSourceRoutes(app, deps);
   registerJobRoutes(app, deps);
   registerScheduleRoutes(app, deps);
+  registerSegmentRoutes(app, deps);
+  registerMeasureRoutes(app, deps);
   return app;
 }

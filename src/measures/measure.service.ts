@@ -9,7 +9,6 @@ import type { DefinitionRow, MetricRow, StateStore } from '../state/index.js';
 import { quoteIdent, type Warehouse } from '../warehouse/index.js';
 import { checkMeasure, validateMeasure } from './measure.check.js';
 import {
-  maxHistoryGroups,
   prepareMeasure,
   previewMeasure,
   rebuildCustomerMeasureView,
