@@ -81,18 +81,8 @@ export function checkWindow(w: Window, path: string): Result<void> {
   return ok(undefined);
 }
 
-/** Checks `c` compares something of `category`; `path` points at the condition node. */
-export function checkComparison(
-  c: Comparison,
-  category: ColumnCategory,
-  path: string,
-): Result<void> {
-  if (category === 'other' || (category === 'list' && c.op !== 'contains' && c.op !== 'exists')) {
-    return err(invalid(`${path}/op`, `op "${c.op}" is not supported on a ${category} column`));
-  }
-  if (c.ignoreCase !== undefined && category !== 'string') {
-    return err(invalid(`${path}/ignoreCase`, 'ignoreCase applies to string columns only'));
-  }
+/** What can be checked without knowing the compared type: the value or window each op needs. */
+export function checkComparisonShape(c: Comparison, path: string): Result<void> {
   if (c.op !== 'within' && c.window !== undefined) {
     return err(invalid(`${path}/window`, `op "${c.op}" takes a value, not a window`));
   }
@@ -102,32 +92,58 @@ export function checkComparison(
       : err(invalid(`${path}/value`, 'op "exists" takes no value'));
   }
   if (c.op === 'within') {
-    if (category !== 'date' && category !== 'timestamp') {
-      return err(
-        invalid(
-          `${path}/op`,
-          `op "within" needs a date or timestamp column, not a ${category} one`,
-        ),
-      );
-    }
-    if (c.value !== undefined)
+    if (c.value !== undefined) {
       return err(invalid(`${path}/value`, 'op "within" takes a window, not a value'));
+    }
     if (c.window === undefined) return err(invalid(`${path}/window`, 'op "within" needs a window'));
     return checkWindow(c.window, `${path}/window`);
   }
-  const v = c.value;
-  if (v === undefined) return err(invalid(`${path}/value`, `op "${c.op}" needs a value`));
+  if (c.value === undefined) return err(invalid(`${path}/value`, `op "${c.op}" needs a value`));
   if (c.op === 'in') {
-    if (!Array.isArray(v)) return err(invalid(`${path}/value`, 'op "in" needs a list of values'));
-    if (v.length === 0) return err(invalid(`${path}/value`, 'op "in" needs a non-empty list'));
+    if (!Array.isArray(c.value)) {
+      return err(invalid(`${path}/value`, 'op "in" needs a list of values'));
+    }
+    if (c.value.length === 0)
+      return err(invalid(`${path}/value`, 'op "in" needs a non-empty list'));
+  } else if (Array.isArray(c.value)) {
+    return err(invalid(`${path}/value`, `op "${c.op}" needs one value, not a list`));
+  }
+  return ok(undefined);
+}
+
+/** Checks `c` compares something of `category`; `path` points at the condition node. */
+export function checkComparison(
+  c: Comparison,
+  category: ColumnCategory,
+  path: string,
+): Result<void> {
+  const shape = checkComparisonShape(c, path);
+  if (!shape.ok) return shape;
+  if (category === 'other' || (category === 'list' && c.op !== 'contains' && c.op !== 'exists')) {
+    return err(invalid(`${path}/op`, `op "${c.op}" is not supported on a ${category} column`));
+  }
+  if (c.ignoreCase !== undefined && category !== 'string') {
+    return err(invalid(`${path}/ignoreCase`, 'ignoreCase applies to string columns only'));
+  }
+  if (c.op === 'exists') return ok(undefined);
+  if (c.op === 'within') {
+    return category === 'date' || category === 'timestamp'
+      ? ok(undefined)
+      : err(
+          invalid(
+            `${path}/op`,
+            `op "within" needs a date or timestamp column, not a ${category} one`,
+          ),
+        );
+  }
+  const v = c.value!;
+  if (Array.isArray(v)) {
     for (const [i, x] of v.entries()) {
       const r = checkScalar(x, category, `${path}/value/${i}`);
       if (!r.ok) return r;
     }
     return ok(undefined);
   }
-  if (Array.isArray(v))
-    return err(invalid(`${path}/value`, `op "${c.op}" needs one value, not a list`));
   if (textOps.has(c.op)) {
     if (category !== 'string' && category !== 'list') {
       return err(

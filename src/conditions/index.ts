@@ -13,6 +13,7 @@ export {
 export {
   checkAttribute,
   checkComparison,
+  checkComparisonShape,
   checkWindow,
   invalid,
   parseIsoDate,

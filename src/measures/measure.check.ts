@@ -5,6 +5,7 @@
 import {
   activityTable,
   checkAttribute,
+  checkComparisonShape,
   checkWindow,
   customerTable,
   invalid,
@@ -49,6 +50,10 @@ export function validateMeasure(body: unknown, base = ''): Result<MeasureDefinit
   if (def.within) {
     const w = checkWindow(def.within, `${base}/within`);
     if (!w.ok) return w;
+  }
+  for (const [i, c] of (def.where ?? []).entries()) {
+    const r = checkComparisonShape(c, `${base}/where/${i}`);
+    if (!r.ok) return r;
   }
   if (def.perCustomer && reservedColumns.has(def.name)) {
     return err(invalid(`${base}/name`, `"${def.name}" is a reserved column of Customer_Measure`));

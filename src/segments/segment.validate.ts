@@ -7,6 +7,8 @@
 import {
   checkAttribute,
   checkComparison,
+  checkComparisonShape,
+  type Comparison,
   checkWindow,
   customerTable,
   activityTable,
@@ -82,6 +84,13 @@ function walkShape(node: unknown, path: string, depth: number, seen: { n: number
   if (within !== undefined) {
     const w = checkWindow(within as never, `${path}/within`);
     if (!w.ok) return w;
+  }
+  if (leaf[0] === 'inSegment') return ok(undefined);
+  const shape = checkComparisonShape(node as Comparison, path);
+  if (!shape.ok) return shape;
+  for (const [i, c] of ((rec as { where?: Comparison[] }).where ?? []).entries()) {
+    const r = checkComparisonShape(c, `${path}/where/${i}`);
+    if (!r.ok) return r;
   }
   return ok(undefined);
 }
