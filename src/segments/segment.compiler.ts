@@ -33,7 +33,10 @@ const setSql: Record<SetOp, string> = { union: 'UNION', intersect: 'INTERSECT', 
 
 class SegmentCompiler {
   readonly params = new SqlParams();
-  readonly ctes: string[] = [];
+  private readonly activityCtes = new Map<
+    string,
+    { name: string; where: string; sums: string[] }
+  >();
 
   constructor(
     private readonly catalog: Catalog,
@@ -90,51 +93,58 @@ class SegmentCompiler {
     );
   }
 
+  /**
+   * Activity leaves with the same type, filters and window share one aggregate CTE (one scan and
+   * one join), whatever they compare: its count, sums and last timestamp.
+   */
   private activity(rule: ActivityCondition, joins: string[]): string {
-    const columns = this.catalog.activity!;
-    const name = `a${this.ctes.length}`;
+    const key = JSON.stringify([rule.activity, rule.where ?? [], rule.within ?? null]);
+    let cte = this.activityCtes.get(key);
+    if (!cte) {
+      cte = { name: `a${this.activityCtes.size}`, where: this.activityWhere(rule), sums: [] };
+      this.activityCtes.set(key, cte);
+    }
+    const join = `LEFT JOIN ${cte.name} ON ${cte.name}."CustomerId" = c."CustomerId"`;
+    if (!joins.includes(join)) joins.push(join);
     const aggregate = rule.aggregate ?? 'count';
+    let expr = `${cte.name}.n`;
+    if (aggregate === 'sum') {
+      const field = rule.field ?? 'Amount';
+      if (!cte.sums.includes(field)) cte.sums.push(field);
+      expr = `${cte.name}.s${cte.sums.indexOf(field)}`;
+    }
+    const timeCategory = this.catalog.activity!.get('Timestamp') ?? 'timestamp';
+    // No activity means a count or sum of 0, and no "last" date at all.
+    const value = aggregate === 'last' ? `${cte.name}.last` : `COALESCE(${expr}, 0)`;
+    const category = aggregate === 'last' ? timeCategory : 'number';
+    return this.twoValued(compileComparison(rule, value, category, this.params, this.now));
+  }
+
+  private activityWhere(rule: ActivityCondition): string {
+    const columns = this.catalog.activity!;
     const where = [
       `"CustomerId" IS NOT NULL`,
       `"ActivityType" = ${this.params.add(rule.activity)}`,
     ];
     for (const c of rule.where ?? []) {
-      where.push(
-        compileComparison(
-          c,
-          quoteIdent(c.attribute),
-          columns.get(c.attribute)!,
-          this.params,
-          this.now,
-        ),
-      );
+      const category = columns.get(c.attribute)!;
+      where.push(compileComparison(c, quoteIdent(c.attribute), category, this.params, this.now));
     }
-    const timeCategory = columns.get('Timestamp') ?? 'timestamp';
     if (rule.within) {
-      where.push(
-        compileComparison(
-          { op: 'within', window: rule.within },
-          '"Timestamp"',
-          timeCategory,
-          this.params,
-          this.now,
-        ),
-      );
+      const timeCategory = columns.get('Timestamp') ?? 'timestamp';
+      const within = { op: 'within' as const, window: rule.within };
+      where.push(compileComparison(within, '"Timestamp"', timeCategory, this.params, this.now));
     }
-    const value =
-      aggregate === 'count'
-        ? 'count(*)'
-        : aggregate === 'sum'
-          ? `CAST(sum(${quoteIdent(rule.field ?? 'Amount')}) AS DOUBLE)`
-          : 'max("Timestamp")';
-    this.ctes.push(
-      `${name} AS (SELECT "CustomerId", ${value} AS v FROM ${quoteIdent(activityTable)} WHERE ${where.join(' AND ')} GROUP BY "CustomerId")`,
-    );
-    joins.push(`LEFT JOIN ${name} ON ${name}."CustomerId" = c."CustomerId"`);
-    // No activity means a count or sum of 0, and no "last" date at all.
-    const expr = aggregate === 'last' ? `${name}.v` : `COALESCE(${name}.v, 0)`;
-    const category = aggregate === 'last' ? timeCategory : 'number';
-    return this.twoValued(compileComparison(rule, expr, category, this.params, this.now));
+    return where.join(' AND ');
+  }
+
+  ctes(): string[] {
+    return [...this.activityCtes.values()].map((c) => {
+      const sums = c.sums
+        .map((f, i) => `, CAST(sum(${quoteIdent(f)}) AS DOUBLE) AS s${i}`)
+        .join('');
+      return `${c.name} AS (SELECT "CustomerId", count(*) AS n, max("Timestamp") AS last${sums} FROM ${quoteIdent(activityTable)} WHERE ${c.where} GROUP BY "CustomerId")`;
+    });
   }
 
   private twoValued(sql: string): string {
@@ -158,6 +168,7 @@ export function compileSegment(
 ): CompiledSegment {
   const compiler = new SegmentCompiler(catalog, measures, now);
   const body = compiler.query(def.rule);
-  const withClause = compiler.ctes.length > 0 ? `WITH ${compiler.ctes.join(', ')} ` : '';
+  const ctes = compiler.ctes();
+  const withClause = ctes.length > 0 ? `WITH ${ctes.join(', ')} ` : '';
   return { sql: `${withClause}${body}`, params: compiler.params.values };
 }
