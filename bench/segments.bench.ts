@@ -86,8 +86,11 @@ async function runHandWritten(wh: InstanceWarehouse, name: string): Promise<numb
     await w.run('BEGIN TRANSACTION');
     await w.run(`CREATE OR REPLACE TEMP TABLE hand_new AS ${handWritten[name]}`);
     await w.run(`CREATE OR REPLACE TEMP TABLE hand_delta AS
-      SELECT CustomerId, 'added' AS Change FROM (SELECT CustomerId FROM hand_new EXCEPT SELECT CustomerId FROM HandMembership WHERE Segment = '${name}')
-      UNION ALL SELECT CustomerId, 'removed' FROM (SELECT CustomerId FROM HandMembership WHERE Segment = '${name}' EXCEPT SELECT CustomerId FROM hand_new)`);
+      SELECT coalesce(n.CustomerId, o.CustomerId) AS CustomerId,
+             CASE WHEN o.CustomerId IS NULL THEN 'added' ELSE 'removed' END AS Change
+      FROM hand_new n FULL JOIN (SELECT CustomerId FROM HandMembership WHERE Segment = '${name}') o
+        ON o.CustomerId = n.CustomerId
+      WHERE n.CustomerId IS NULL OR o.CustomerId IS NULL`);
     await w.run(
       `DELETE FROM HandMembership WHERE Segment = '${name}' AND CustomerId IN (SELECT CustomerId FROM hand_delta WHERE Change = 'removed')`,
     );

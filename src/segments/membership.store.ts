@@ -48,13 +48,14 @@ export function storeMembership(
     await w.run('BEGIN TRANSACTION');
     try {
       await w.run(`CREATE OR REPLACE TEMP TABLE __segment_new AS ${compiled.sql}`, compiled.params);
+      // One full join finds both sides of the change.
       await w.run(
         `CREATE OR REPLACE TEMP TABLE __segment_delta AS
-         SELECT "CustomerId", 'added' AS "Change" FROM
-           (SELECT "CustomerId" FROM __segment_new EXCEPT SELECT "CustomerId" FROM ${M} WHERE "Segment" = $1)
-         UNION ALL
-         SELECT "CustomerId", 'removed' AS "Change" FROM
-           (SELECT "CustomerId" FROM ${M} WHERE "Segment" = $1 EXCEPT SELECT "CustomerId" FROM __segment_new)`,
+         SELECT coalesce(n."CustomerId", o."CustomerId") AS "CustomerId",
+                CASE WHEN o."CustomerId" IS NULL THEN 'added' ELSE 'removed' END AS "Change"
+         FROM __segment_new n
+         FULL JOIN (SELECT "CustomerId" FROM ${M} WHERE "Segment" = $1) o ON o."CustomerId" = n."CustomerId"
+         WHERE n."CustomerId" IS NULL OR o."CustomerId" IS NULL`,
         [segment],
       );
       await w.run(

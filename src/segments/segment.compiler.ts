@@ -4,7 +4,7 @@
  * A boolean subtree becomes the WHERE clause of a "group query" over `Customer c`; each activity
  * or measure leaf is a per-customer aggregate (a CTE) LEFT JOINed to it, so customers with no
  * activity are still seen (their count and sum are 0). Set operators become UNION / INTERSECT /
- * EXCEPT between group queries. Every leaf is two-valued (`COALESCE(…, false)`): a NULL attribute
+ * EXCEPT between group queries. Leaves are two-valued (`COALESCE(…, false)` below a `not`): a NULL attribute
  * satisfies no comparison, and `not` is the exact complement within Customer.
  */
 import {
@@ -56,26 +56,33 @@ class SegmentCompiler {
 
   private group(rule: Rule): string {
     const joins: string[] = [];
-    const where = this.predicate(rule, joins);
+    const where = this.predicate(rule, joins, false);
     return `SELECT c."CustomerId" FROM ${quoteIdent(customerTable)} c ${joins.join(' ')} WHERE ${where}`;
   }
 
-  private predicate(rule: Rule, joins: string[]): string {
+  /**
+   * `negated` is true below a `not`: only there can a NULL leaf change the answer, so only there
+   * is it made two-valued (elsewhere WHERE already treats NULL as false, and the bare comparison
+   * keeps DuckDB's filter pushdown).
+   */
+  private predicate(rule: Rule, joins: string[], negated: boolean): string {
     const op = setOpOf(rule);
     if (op) return `c."CustomerId" IN (${this.setQuery(rule, op)})`;
-    if ('and' in rule) return `(${rule.and.map((r) => this.predicate(r, joins)).join(' AND ')})`;
-    if ('or' in rule) return `(${rule.or.map((r) => this.predicate(r, joins)).join(' OR ')})`;
-    if ('not' in rule) return `(NOT ${this.predicate(rule.not, joins)})`;
+    const sub = (r: Rule): string => this.predicate(r, joins, negated);
+    if ('and' in rule) return `(${rule.and.map(sub).join(' AND ')})`;
+    if ('or' in rule) return `(${rule.or.map(sub).join(' OR ')})`;
+    if ('not' in rule) return `(NOT ${this.predicate(rule.not, joins, true)})`;
     if ('inSegment' in rule) {
       return `c."CustomerId" IN (SELECT "CustomerId" FROM ${quoteIdent(membershipTable)} WHERE "Segment" = ${this.params.add(rule.inSegment)})`;
     }
     if ('attribute' in rule) {
       const category = this.catalog.customer!.get(rule.attribute)!;
       return this.twoValued(
+        negated,
         compileComparison(rule, `c.${quoteIdent(rule.attribute)}`, category, this.params, this.now),
       );
     }
-    if ('activity' in rule) return this.activity(rule, joins);
+    if ('activity' in rule) return this.activity(rule, joins, negated);
     if (!('measure' in rule)) throw new Error('set operators are handled above');
     const m = this.measures.get(rule.measure)!;
     const alias = `m${joins.length}`;
@@ -83,6 +90,7 @@ class SegmentCompiler {
       `LEFT JOIN ${quoteIdent(measureTable(m.name))} ${alias} ON ${alias}."CustomerId" = c."CustomerId"`,
     );
     return this.twoValued(
+      negated,
       compileComparison(
         rule,
         `${alias}."Value"`,
@@ -97,7 +105,7 @@ class SegmentCompiler {
    * Activity leaves with the same type, filters and window share one aggregate CTE (one scan and
    * one join), whatever they compare: its count, sums and last timestamp.
    */
-  private activity(rule: ActivityCondition, joins: string[]): string {
+  private activity(rule: ActivityCondition, joins: string[], negated: boolean): string {
     const key = JSON.stringify([rule.activity, rule.where ?? [], rule.within ?? null]);
     let cte = this.activityCtes.get(key);
     if (!cte) {
@@ -117,7 +125,7 @@ class SegmentCompiler {
     // No activity means a count or sum of 0, and no "last" date at all.
     const value = aggregate === 'last' ? `${cte.name}.last` : `COALESCE(${expr}, 0)`;
     const category = aggregate === 'last' ? timeCategory : 'number';
-    return this.twoValued(compileComparison(rule, value, category, this.params, this.now));
+    return this.twoValued(negated, compileComparison(rule, value, category, this.params, this.now));
   }
 
   private activityWhere(rule: ActivityCondition): string {
@@ -147,8 +155,8 @@ class SegmentCompiler {
     });
   }
 
-  private twoValued(sql: string): string {
-    return `COALESCE(${sql}, false)`;
+  private twoValued(negated: boolean, sql: string): string {
+    return negated ? `COALESCE(${sql}, false)` : sql;
   }
 }
 
