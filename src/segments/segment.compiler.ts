@@ -12,6 +12,7 @@ import {
   activityTable,
   compileComparison,
   customerTable,
+  type Comparison,
   type Catalog,
 } from '../conditions/index.js';
 import { measureTable, valueCategory, type MeasureDefinition } from '../measures/index.js';
@@ -122,8 +123,15 @@ class SegmentCompiler {
       expr = `${cte.name}.s${cte.sums.indexOf(field)}`;
     }
     const timeCategory = this.catalog.activity!.get('Timestamp') ?? 'timestamp';
-    // No activity means a count or sum of 0, and no "last" date at all.
-    const value = aggregate === 'last' ? `${cte.name}.last` : `COALESCE(${expr}, 0)`;
+    // No activity means a count or sum of 0, and no "last" date at all. When 0 fails the
+    // comparison anyway, the bare column (NULL → false) lets DuckDB turn the LEFT JOIN into an
+    // inner one.
+    const value =
+      aggregate === 'last'
+        ? `${cte.name}.last`
+        : holdsForZero(rule)
+          ? `COALESCE(${expr}, 0)`
+          : expr;
     const category = aggregate === 'last' ? timeCategory : 'number';
     return this.twoValued(negated, compileComparison(rule, value, category, this.params, this.now));
   }
@@ -157,6 +165,29 @@ class SegmentCompiler {
 
   private twoValued(negated: boolean, sql: string): string {
     return negated ? `COALESCE(${sql}, false)` : sql;
+  }
+}
+
+/** Whether a count or sum of 0 satisfies the comparison (conservatively true when unsure). */
+function holdsForZero(c: Comparison): boolean {
+  const v = c.value;
+  if (c.op === 'in') return Array.isArray(v) && v.includes(0);
+  if (typeof v !== 'number') return true;
+  switch (c.op) {
+    case 'eq':
+      return v === 0;
+    case 'ne':
+      return v !== 0;
+    case 'gt':
+      return 0 > v;
+    case 'ge':
+      return 0 >= v;
+    case 'lt':
+      return 0 < v;
+    case 'le':
+      return 0 <= v;
+    default:
+      return true;
   }
 }
 
