@@ -14,7 +14,9 @@ import {
   type JobListener,
   type TaskKind,
 } from './refresh/index.js';
-import { openSqliteState, type StateStore } from './state/index.js';
+import { MeasureService } from './measures/index.js';
+import { SegmentService } from './segments/index.js';
+import { openSqliteState, type MetricRow, type StateStore } from './state/index.js';
 import { createUnifyTaskKinds } from './unify/index.js';
 import { DuckDbWarehouse, type Warehouse } from './warehouse/index.js';
 
@@ -24,6 +26,11 @@ export interface AppOptions {
   /** Extra task kinds (later pipeline stages); the ingest kind is always present. */
   extraTaskKinds?: (core: { state: StateStore; warehouse: Warehouse }) => TaskKind[];
   listener?: JobListener;
+  /**
+   * Appends a segment or measure history row. Defaults to the state store's appendMetric; the
+   * trigger evaluation replaces it to watch thresholds in the same state transaction.
+   */
+  recordMetric?: (row: MetricRow) => Promise<void>;
 }
 
 export interface App {
@@ -31,6 +38,8 @@ export interface App {
   state: StateStore;
   warehouse: Warehouse;
   refresh: RefreshService;
+  segments: SegmentService;
+  measures: MeasureService;
   scheduler: Scheduler;
   http: FastifyInstance;
   adminKey: AdminKey;
@@ -56,11 +65,16 @@ export async function createApp(opts: AppOptions): Promise<App> {
     corruptRatio: config.ingest.corruptRatio,
     postgresBatchRows: config.ingest.postgresBatchRows,
   });
+  const recordMetric = opts.recordMetric ?? ((row: MetricRow) => state.appendMetric(row));
+  const measures = new MeasureService({ state, warehouse, recordMetric });
+  const segments = new SegmentService({ state, warehouse, measures, recordMetric });
   const refresh = new RefreshService({
     state,
     kinds: [
       ingest,
       ...createUnifyTaskKinds({ state, warehouse }),
+      measures.taskKind,
+      segments.taskKind,
       ...(opts.extraTaskKinds?.({ state, warehouse }) ?? []),
     ],
     options: config.refresh,
@@ -73,6 +87,8 @@ export async function createApp(opts: AppOptions): Promise<App> {
     state,
     warehouse,
     refresh,
+    segments,
+    measures,
     now,
     adminKey: adminKey.key,
     logLevel: config.logLevel,
@@ -83,6 +99,8 @@ export async function createApp(opts: AppOptions): Promise<App> {
     state,
     warehouse,
     refresh,
+    segments,
+    measures,
     scheduler,
     http,
     adminKey,

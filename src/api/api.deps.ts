@@ -1,4 +1,6 @@
+import type { MeasureService } from '../measures/index.js';
 import type { RefreshService } from '../refresh/index.js';
+import type { SegmentService } from '../segments/index.js';
 import type { StateStore } from '../state/index.js';
 import type { Warehouse } from '../warehouse/index.js';
 
@@ -7,6 +9,8 @@ export interface ApiDeps {
   state: StateStore;
   warehouse: Warehouse;
   refresh: RefreshService;
+  segments: SegmentService;
+  measures: MeasureService;
   now: () => Date;
   adminKey: string;
   logLevel: string;

@@ -15,6 +15,8 @@ import { registerInstanceRoutes } from './routes/instances.routes.js';
 import { registerJobRoutes } from './routes/jobs.routes.js';
 import { registerScheduleRoutes } from './routes/schedules.routes.js';
 import { registerUnificationRoutes } from './routes/unification.routes.js';
+import { registerMeasureRoutes } from './routes/measures.routes.js';
+import { registerSegmentRoutes } from './routes/segments.routes.js';
 
 const publicPaths = new Set(['/healthz', '/v1/openapi.json']);
 
@@ -34,7 +36,8 @@ export async function buildHttpApp(deps: ApiDeps): Promise<FastifyInstance> {
       info: {
         title: 'Tributary API',
         version: '0.1.0',
-        description: 'Customer data platform: sources, refresh jobs, schedules.',
+        description:
+          'Customer data platform: sources, refresh jobs, schedules, segments, measures.',
       },
       components: {
         securitySchemes: {
@@ -95,6 +98,8 @@ export async function buildHttpApp(deps: ApiDeps): Promise<FastifyInstance> {
   registerJobRoutes(app, deps);
   registerScheduleRoutes(app, deps);
   registerUnificationRoutes(app, deps);
+  registerSegmentRoutes(app, deps);
+  registerMeasureRoutes(app, deps);
   registerConsoleRoutes(app, deps.consoleDir);
   return app;
 }

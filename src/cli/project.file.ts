@@ -1,6 +1,5 @@
 /**
- * The declarative project file (YAML): an instance's sources and schedule (later: unification,
- * segments, measures). Validation errors name the path inside the file, e.g. `/sources/1/tables/0/path`.
+ * The declarative project file (YAML): an instance's sources, schedule, segments and measures. Validation errors name the path inside the file, e.g. `/sources/1/tables/0/path`.
  * Relative table paths resolve against the file's directory so a project travels with its data.
  */
 import { readFileSync } from 'node:fs';
@@ -9,6 +8,13 @@ import { parseDocument } from 'yaml';
 import { ErrorCode, err, makeError, ok, type Result } from '../errors/index.js';
 import { validateSchedule, type ScheduleBody } from '../refresh/index.js';
 import { Identifier, Type, validate } from '../schema/index.js';
+import { validateMeasure, type MeasureDefinition } from '../measures/index.js';
+import {
+  findCycle,
+  segmentRefs,
+  validateSegment,
+  type SegmentDefinition,
+} from '../segments/index.js';
 import { validateSource, type SourceDefinition } from '../sources/index.js';
 import { resolveUnification } from '../unify/index.js';
 
@@ -18,6 +24,11 @@ export interface Project {
   schedule: ScheduleBody | undefined;
   /** The unification definition as written (validated against the project's sources). */
   unification: unknown;
+  /** Segments in an order where each comes after the segments of this file it reads. */
+  segments: SegmentDefinition[];
+  measures: MeasureDefinition[];
+  /** Names in file order, to point errors at `/segments/<index>`. */
+  order: { segments: string[]; measures: string[] };
 }
 
 const ProjectShape = Type.Object(
@@ -26,6 +37,8 @@ const ProjectShape = Type.Object(
     sources: Type.Optional(Type.Array(Type.Unknown())),
     schedule: Type.Optional(Type.Unknown()),
     unification: Type.Optional(Type.Unknown()),
+    segments: Type.Optional(Type.Array(Type.Unknown())),
+    measures: Type.Optional(Type.Array(Type.Unknown())),
   },
   { additionalProperties: false },
 );
@@ -75,12 +88,83 @@ export function parseProject(text: string, baseDir: string, fileLabel: string): 
     const v = resolveUnification(shape.value.unification, sources, '/unification');
     if (!v.ok) return err({ ...v.error, message: `${fileLabel}: ${v.error.message}` });
   }
+  const measures = parseNamed(shape.value.measures ?? [], 'measures', validateMeasure);
+  if (!measures.ok)
+    return err({ ...measures.error, message: `${fileLabel}: ${measures.error.message}` });
+  const segments = parseSegments(shape.value.segments ?? []);
+  if (!segments.ok)
+    return err({ ...segments.error, message: `${fileLabel}: ${segments.error.message}` });
   return ok({
     instance: shape.value.instance ?? 'default',
     sources,
     schedule,
     unification: shape.value.unification,
+    segments: segments.value,
+    measures: measures.value,
+    order: {
+      segments: (shape.value.segments ?? []).map((x) => String((x as { name?: unknown }).name)),
+      measures: measures.value.map((m) => m.name),
+    },
   });
+}
+
+function parseNamed<T extends { name: string }>(
+  items: unknown[],
+  section: string,
+  check: (body: unknown, base: string) => Result<T>,
+): Result<T[]> {
+  const out: T[] = [];
+  for (const [i, item] of items.entries()) {
+    const v = check(item, `/${section}/${i}`);
+    if (!v.ok) return v;
+    if (out.some((x) => x.name === v.value.name)) {
+      const path = `/${section}/${i}/name`;
+      return err(
+        makeError(ErrorCode.validation, 'user', `${path}: duplicate name "${v.value.name}"`, path),
+      );
+    }
+    out.push(v.value);
+  }
+  return ok(out);
+}
+
+/**
+ * Segments checked one by one, then as a graph: a cycle among them is rejected here, and they are
+ * ordered so `apply` saves each after the segments it reads (which the server checks exist).
+ */
+function parseSegments(items: unknown[]): Result<SegmentDefinition[]> {
+  const parsed = parseNamed(items, 'segments', validateSegment);
+  if (!parsed.ok) return parsed;
+  const defs = parsed.value;
+  const graph = new Map(defs.map((d) => [d.name, segmentRefs(d).map((r) => r.node)]));
+  for (const [i, d] of defs.entries()) {
+    const cycle = findCycle(graph, d.name);
+    if (cycle) {
+      const ref = segmentRefs(d, `/segments/${i}`).find((r) => r.node === cycle[1]);
+      const path = ref?.path ?? `/segments/${i}/rule`;
+      return err(
+        makeError(
+          ErrorCode.validation,
+          'user',
+          `${path}: segments form a cycle: ${cycle.join(' → ')}`,
+          path,
+        ),
+      );
+    }
+  }
+  const ordered: SegmentDefinition[] = [];
+  const placed = new Set<string>();
+  const place = (d: SegmentDefinition): void => {
+    if (placed.has(d.name)) return;
+    placed.add(d.name);
+    for (const n of graph.get(d.name) ?? []) {
+      const dep = defs.find((x) => x.name === n);
+      if (dep) place(dep);
+    }
+    ordered.push(d);
+  };
+  defs.forEach(place);
+  return ok(ordered);
 }
 
 export function readProjectFile(file: string): Result<Project> {

@@ -17,6 +17,7 @@ export const ErrorCode = {
   taskTimeout: 'TRIB_ERR_TASK_TIMEOUT',
   canceled: 'TRIB_ERR_CANCELED',
   upstream: 'TRIB_ERR_UPSTREAM',
+  tableMissing: 'TRIB_ERR_TABLE_MISSING',
   internal: 'TRIB_ERR_INTERNAL',
 } as const;
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];

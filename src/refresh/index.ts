@@ -13,5 +13,13 @@ export {
   saveSchedule,
 } from './schedule.js';
 export { createIngestTaskKind, type IngestTaskDeps } from './ingest.task.js';
-export type { TaskKind, TaskResult, TaskRunContext, PlanContext } from './task.kind.js';
+export type {
+  TaskKind,
+  TaskResult,
+  TaskRunContext,
+  PlanContext,
+  PlannedTarget,
+  TaskRef,
+} from './task.kind.js';
+export { planTasks } from './job.planner.js';
 export type { JobListener, RunnerOptions } from './job.runner.js';

@@ -33,6 +33,19 @@ export type TaskResult =
   | ({ ok: true; warnings: boolean; skipped?: boolean } & TaskFigures)
   | ({ ok: false; error: AppError } & TaskFigures);
 
+/** A task of the same job, by kind and target. */
+export interface TaskRef {
+  kind: string;
+  target: string | null;
+}
+
+/**
+ * One planned target. The object form adds edges to particular tasks of the job (a segment waits
+ * for the segments it reads); refs to tasks the job does not have are ignored, and refs must not
+ * form a cycle (the kind's own validation rejects cycles before they reach the planner).
+ */
+export type PlannedTarget = string | null | { target: string | null; after: TaskRef[] };
+
 export interface TaskKind {
   kind: string;
   /** Kinds whose tasks (in the same job) must all end before this kind's tasks start. */
@@ -40,6 +53,6 @@ export interface TaskKind {
   /** True when the kind only runs in jobs that include processing, not `operationType=ingestion`. */
   downstream: boolean;
   /** Targets of this kind in a job; `null` is the single target of a whole-instance step. */
-  plan(ctx: PlanContext): Promise<(string | null)[]>;
+  plan(ctx: PlanContext): Promise<PlannedTarget[]>;
   run(ctx: TaskRunContext): Promise<TaskResult>;
 }

@@ -1,7 +1,11 @@
 import { CliError, expectOk, type ApiClient } from '../api.client.js';
 import { readProjectFile, type Project } from '../project.file.js';
 
-/** Upserts the project's instance, sources and schedule. Idempotent: applying twice changes nothing. */
+/**
+ * Upserts the project's instance, sources, schedule, measures and segments (measures first: segments
+ * may read them). Idempotent: applying twice changes nothing. A definition the server rejects is
+ * reported with its path in the file (`/segments/2/rule/and/0/attribute`).
+ */
 export async function applyProject(
   client: ApiClient,
   project: Project,
@@ -31,6 +35,23 @@ export async function applyProject(
     const how =
       u.resolved.mode === 'rules' ? `rules ${u.resolved.rules.join(', ')}` : 'probabilistic';
     log(`unification: ${u.resolved.tables.join(' > ')}; ${how}`);
+  }
+  for (const section of ['measures', 'segments'] as const) {
+    const defs: { name: string }[] = project[section];
+    for (const d of defs) {
+      const res = await client.request(
+        'PUT',
+        `${base}/manage/${section}/${encodeURIComponent(d.name)}`,
+        d,
+      );
+      if (res.status >= 400) {
+        const body = res.body as { detail?: string; field?: string } | undefined;
+        const at = `/${section}/${project.order[section].indexOf(d.name)}`;
+        const detail = (body?.detail ?? `HTTP ${res.status}`).replace(/^body/, at);
+        throw new CliError(`${section.slice(0, -1)} ${d.name}: ${detail}`);
+      }
+      log(`${section.slice(0, -1)} ${d.name}: ${res.status === 201 ? 'created' : 'updated'}`);
+    }
   }
   if (project.schedule) {
     const s = await expectOk<{ nextRunAt: string | null }>(

@@ -1,0 +1,16 @@
+export {
+  MeasureAggregates,
+  MeasureDefinition,
+  customerMeasureView,
+  measureKind,
+  measureTable,
+  type MeasureKind,
+} from './measure.schema.js';
+export { validateMeasure, checkMeasure, valueCategory } from './measure.check.js';
+export { maxHistoryGroups, type MeasureOutcome } from './measure.evaluator.js';
+export {
+  MeasureService,
+  measureDefinitionKind,
+  type MeasureDeps,
+  type EvaluateOptions,
+} from './measure.service.js';
