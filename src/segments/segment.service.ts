@@ -255,18 +255,24 @@ export class SegmentService {
       .filter((d) => dynamic.has(d.name))
       .map((d) => ({
         target: d.name,
-        after: findCycle(graph, d.name)
-          ? []
-          : [...new Set(graph.get(d.name))]
-              .filter((n) => dynamic.has(n))
-              .map((n) => ({ kind: 'segment', target: n })),
+        after: [
+          ...(findCycle(graph, d.name)
+            ? []
+            : [...new Set(graph.get(d.name))]
+                .filter((n) => dynamic.has(n))
+                .map((n) => ({ kind: 'segment', target: n }))),
+          // Only the measures a segment reads hold it back, so one failing measure does not skip
+          // every segment. The measure kind is listed before this one in createApp, so its tasks
+          // exist when these edges are resolved.
+          ...[...new Set(measureRefs(d))].map((m) => ({ kind: 'measure', target: m })),
+        ],
       }));
   }
 
   private createTaskKind(): TaskKind {
     return {
       kind: 'segment',
-      after: ['merge', 'measure'],
+      after: ['merge'],
       downstream: true,
       plan: (ctx) => this.plan(ctx.instance),
       run: async (ctx) => {
