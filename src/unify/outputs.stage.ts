@@ -7,7 +7,8 @@
  *   group's winner (table importance order);
  * - UnifiedActivity: activity records linked to profiles through their customer foreign key.
  */
-import { ErrorCode, err, makeError, ok, type Result } from '../errors/index.js';
+import { ok, type Result } from '../errors/index.js';
+import { failAt } from './unify.errors.js';
 import { describeColumns, quoteIdent, type WarehouseWriter } from '../warehouse/index.js';
 import { computeClusters } from './clusters.sql.js';
 import { IDS } from './customer.ids.js';
@@ -76,10 +77,6 @@ export async function buildDeduplication(
   return out;
 }
 
-function fail(field: string, message: string): { ok: false; error: ReturnType<typeof makeError> } {
-  return err(makeError(ErrorCode.validation, 'user', `${field}: ${message}`, field));
-}
-
 const TIME = ['DATE', 'TIMESTAMP'];
 const NUMBER = [
   'TINYINT',
@@ -105,7 +102,7 @@ async function activitySelect(
   const at = `/unification/activities/${index}`;
   const cols = await describeColumns(w, a.warehouseTable);
   if (cols.size === 0)
-    return fail(`${at}/table`, `table ${a.warehouseTable} has not been ingested yet`);
+    return failAt(`${at}/table`, `table ${a.warehouseTable} has not been ingested yet`);
   const need: [string, string][] = [
     [a.customerKey, `${at}/customer/key`],
     [a.timestamp, `${at}/timestamp`],
@@ -113,14 +110,15 @@ async function activitySelect(
     ...a.fields.map((f): [string, string] => [f.column, `${at}/fields/${f.attribute}`]),
   ];
   for (const [col, field] of need) {
-    if (!cols.has(col)) return fail(field, `column "${col}" does not exist in ${a.warehouseTable}`);
+    if (!cols.has(col))
+      return failAt(field, `column "${col}" does not exist in ${a.warehouseTable}`);
   }
   const tsType = cols.get(a.timestamp)!;
   const ts = TIME.some((p) => tsType.startsWith(p))
     ? `CAST(a.${quoteIdent(a.timestamp)} AS TIMESTAMP)`
     : `TRY_CAST(a.${quoteIdent(a.timestamp)} AS TIMESTAMPTZ) AT TIME ZONE 'UTC'`;
   if (a.amount && !NUMBER.some((p) => cols.get(a.amount!)!.startsWith(p))) {
-    return fail(`${at}/amount`, `column "${a.amount}" is ${cols.get(a.amount)}, not a number`);
+    return failAt(`${at}/amount`, `column "${a.amount}" is ${cols.get(a.amount)}, not a number`);
   }
   params.push(a.type);
   const type = `$${params.length}`;

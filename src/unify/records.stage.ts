@@ -4,7 +4,8 @@
  * input always gives the same numbers), the raw attribute values for merging, and one normalized
  * column per (attribute, normalization chain) that matching needs.
  */
-import { ErrorCode, err, makeError, ok, type Result } from '../errors/index.js';
+import { ok, type Result } from '../errors/index.js';
+import { failAt } from './unify.errors.js';
 import { describeColumns, quoteIdent, type WarehouseWriter } from '../warehouse/index.js';
 import { SqlParams, normalizeSql } from './normalize.sql.js';
 import type { PlanTable, UnifyPlan } from './unify.plan.js';
@@ -46,25 +47,28 @@ export async function checkCustomerColumns(
     const at = `/unification/customers/${t.order}`;
     const cols = await describeColumns(w, t.warehouseTable);
     if (cols.size === 0) {
-      return fail(
+      return failAt(
         `${at}/table`,
         `table ${t.warehouseTable} has not been ingested yet; refresh source "${t.source}" first`,
       );
     }
     for (const k of t.keyColumns) {
       if (!cols.has(k))
-        return fail(`${at}/table`, `primary key column "${k}" is missing from ${t.warehouseTable}`);
+        return failAt(
+          `${at}/table`,
+          `primary key column "${k}" is missing from ${t.warehouseTable}`,
+        );
     }
     for (const c of t.columns) {
       const type = cols.get(c.column);
       if (!type)
-        return fail(
+        return failAt(
           `${at}/columns/${c.column}`,
           `column "${c.column}" does not exist in ${t.warehouseTable} (columns: ${[...cols.keys()].join(', ')})`,
         );
       const semantic = plan.attributes.find((a) => a.name === c.attribute)?.type;
       if (semantic && !accepted[semantic].some((p) => type.startsWith(p))) {
-        return fail(
+        return failAt(
           `${at}/columns/${c.column}`,
           `column "${c.column}" is ${type}, which cannot hold ${semantic}`,
         );
@@ -73,16 +77,15 @@ export async function checkCustomerColumns(
     if (t.recency) {
       const type = cols.get(t.recency);
       if (!type)
-        return fail(`${at}/recency`, `column "${t.recency}" does not exist in ${t.warehouseTable}`);
+        return failAt(
+          `${at}/recency`,
+          `column "${t.recency}" does not exist in ${t.warehouseTable}`,
+        );
       if (!TIME_TYPES.some((p) => type.startsWith(p)))
-        return fail(`${at}/recency`, `column "${t.recency}" is ${type}, not a date or timestamp`);
+        return failAt(`${at}/recency`, `column "${t.recency}" is ${type}, not a date or timestamp`);
     }
   }
   return ok(undefined);
-}
-
-function fail(field: string, message: string): { ok: false; error: ReturnType<typeof makeError> } {
-  return err(makeError(ErrorCode.validation, 'user', `${field}: ${message}`, field));
 }
 
 /** The record key as text: the primary key column, or the key columns joined with '|'. */

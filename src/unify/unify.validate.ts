@@ -4,7 +4,8 @@
  * `/unification/rules/2/conditions/0/attribute`). Warehouse columns are checked later, by the
  * match task, because a table may not have been ingested yet when the definition is applied.
  */
-import { ErrorCode, err, makeError, ok, type AppError, type Result } from '../errors/index.js';
+import { ok, type Result } from '../errors/index.js';
+import { failAt } from './unify.errors.js';
 import { validate } from '../schema/index.js';
 import { primaryKeyColumns, type SourceDefinition } from '../sources/index.js';
 import {
@@ -31,9 +32,6 @@ import {
   type RecordPair,
   type SemanticType,
 } from './unify.schema.js';
-
-const fail = (field: string, message: string): { ok: false; error: AppError } =>
-  err(makeError(ErrorCode.validation, 'user', `${field}: ${message}`, field));
 
 const NAME_PARTS = ['FirstName', 'LastName'];
 
@@ -76,10 +74,10 @@ export function resolveUnification(
   for (const [i, a] of (def.activities ?? []).entries()) {
     const at = `${base}/activities/${i}`;
     const key = keys.get(`${a.source}.${a.table}`);
-    if (!key) return fail(`${at}/table`, `no table "${a.table}" in source "${a.source}"`);
+    if (!key) return failAt(`${at}/table`, `no table "${a.table}" in source "${a.source}"`);
     const customerRef = `${a.customer.source}.${a.customer.table}`;
     if (!tables.some((t) => t.ref === customerRef)) {
-      return fail(`${at}/customer`, `"${customerRef}" is not one of the customer tables`);
+      return failAt(`${at}/customer`, `"${customerRef}" is not one of the customer tables`);
     }
     activities.push({
       source: a.source,
@@ -131,8 +129,8 @@ function resolveTable(
 ): Result<PlanTable> {
   const ref = `${t.source}.${t.table}`;
   const keyColumns = keys.get(ref);
-  if (!keyColumns) return fail(`${at}/table`, `no table "${t.table}" in source "${t.source}"`);
-  if (done.some((d) => d.ref === ref)) return fail(`${at}/table`, `"${ref}" is listed twice`);
+  if (!keyColumns) return failAt(`${at}/table`, `no table "${t.table}" in source "${t.source}"`);
+  if (done.some((d) => d.ref === ref)) return failAt(`${at}/table`, `"${ref}" is listed twice`);
   const columns: PlanTable['columns'] = [];
   const seen = new Set<string>();
   for (const [column, mapping] of Object.entries(t.columns)) {
@@ -141,7 +139,7 @@ function resolveTable(
     let type: SemanticType | null = null;
     if (m.type !== undefined && !m.type.startsWith('Custom.')) {
       if (!(SemanticTypes as readonly string[]).includes(m.type)) {
-        return fail(
+        return failAt(
           field,
           `unknown semantic type "${m.type}" (one of ${SemanticTypes.join(', ')}, or Custom.<Name>)`,
         );
@@ -150,14 +148,14 @@ function resolveTable(
     }
     const attribute = m.attribute ?? (m.type ? defaultAttributeName(m.type) : undefined);
     if (!attribute || !/^[A-Za-z][A-Za-z0-9_]*$/.test(attribute)) {
-      return fail(field, 'give a semantic type or an attribute name');
+      return failAt(field, 'give a semantic type or an attribute name');
     }
     if (seen.has(attribute))
-      return fail(field, `attribute "${attribute}" is mapped twice in this table`);
+      return failAt(field, `attribute "${attribute}" is mapped twice in this table`);
     seen.add(attribute);
     const known = attributes.get(attribute);
     if (known && known.type !== type) {
-      return fail(
+      return failAt(
         field,
         `attribute "${attribute}" has type ${known.type ?? 'custom'} in another table, not ${type ?? 'custom'}`,
       );
@@ -165,7 +163,7 @@ function resolveTable(
     attributes.set(attribute, { name: attribute, type });
     columns.push({ column, attribute });
   }
-  if (columns.length === 0) return fail(`${at}/columns`, 'map at least one column');
+  if (columns.length === 0) return failAt(`${at}/columns`, 'map at least one column');
   return ok({
     ref,
     source: t.source,
@@ -193,12 +191,12 @@ function resolveRules(
   const names = new Set<string>();
   for (const [i, r] of source.entries()) {
     const at = `${base}/rules/${i}`;
-    if (names.has(r.name)) return fail(`${at}/name`, `duplicate rule name "${r.name}"`);
+    if (names.has(r.name)) return failAt(`${at}/name`, `duplicate rule name "${r.name}"`);
     names.add(r.name);
     const conditions: PlanRule['conditions'] = [];
     for (const [j, c] of r.conditions.entries()) {
       if (!derivable.has(c.attribute)) {
-        return fail(
+        return failAt(
           `${at}/conditions/${j}/attribute`,
           `attribute "${c.attribute}" is not mapped in any customer table`,
         );
@@ -231,7 +229,7 @@ function resolveRules(
     const possible =
       scope === 'acrossTables' ? across : scope === 'withinTable' ? within : across || within;
     if (given && !possible) {
-      return fail(
+      return failAt(
         at,
         `rule "${r.name}" can never match: no ${scope === 'withinTable' ? 'deduplicated table' : 'two tables'} map all of its attributes`,
       );
@@ -239,7 +237,10 @@ function resolveRules(
     if (possible) rules.push({ name: r.name, conditions, scope });
   }
   if (given && given.length === 0 && def.mode !== 'probabilistic') {
-    return fail(`${base}/rules`, 'give at least one rule, or leave rules out to use the defaults');
+    return failAt(
+      `${base}/rules`,
+      'give at least one rule, or leave rules out to use the defaults',
+    );
   }
   return ok(rules);
 }
@@ -255,7 +256,7 @@ function resolveProbabilistic(
   const semantic = [...derivable].filter((a) => a === 'FullName' || attributes.get(a)?.type);
   for (const [i, attr] of (p.comparisons ?? []).entries()) {
     if (!semantic.includes(attr)) {
-      return fail(
+      return failAt(
         `${at}/comparisons/${i}`,
         `"${attr}" is not a mapped attribute with a semantic type`,
       );
@@ -264,7 +265,7 @@ function resolveProbabilistic(
   for (const [i, rule] of (p.blocking ?? []).entries()) {
     for (const [j, attr] of rule.entries()) {
       if (!derivable.has(attr))
-        return fail(`${at}/blocking/${i}/${j}`, `attribute "${attr}" is not mapped`);
+        return failAt(`${at}/blocking/${i}/${j}`, `attribute "${attr}" is not mapped`);
     }
   }
   // Names are compared either as first and last name or as one full name, never both: the
@@ -300,7 +301,7 @@ function resolvePair(
     const colon = text.indexOf(':');
     const ref = text.slice(0, colon);
     const t = tables.find((x) => x.ref === ref);
-    if (!t) return fail(`${at}/${side}`, `"${ref}" is not one of the customer tables`);
+    if (!t) return failAt(`${at}/${side}`, `"${ref}" is not one of the customer tables`);
     refs.push({ table: t.warehouseTable, key: text.slice(colon + 1) });
   }
   return ok({ left: refs[0]!, right: refs[1]! });
@@ -317,8 +318,9 @@ function resolveMerge(
   for (const [i, g] of (def.merge?.fields ?? []).entries()) {
     for (const [j, attr] of g.attributes.entries()) {
       const field = `${base}/merge/fields/${i}/attributes/${j}`;
-      if (!attributes.has(attr)) return fail(field, `attribute "${attr}" is not mapped`);
-      if (grouped.has(attr)) return fail(field, `attribute "${attr}" is already in another group`);
+      if (!attributes.has(attr)) return failAt(field, `attribute "${attr}" is not mapped`);
+      if (grouped.has(attr))
+        return failAt(field, `attribute "${attr}" is already in another group`);
       grouped.add(attr);
     }
     groups.push({ attributes: g.attributes, policy: g.policy });
