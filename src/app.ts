@@ -70,6 +70,9 @@ export async function createApp(opts: AppOptions): Promise<App> {
     refresh,
     now,
     adminKey: adminKey.key,
+    adminRateLimit: config.api.adminRateLimit,
+    bodyLimitBytes: config.api.bodyLimitBytes,
+    dataDir: config.dataDir,
     logLevel: config.logLevel,
   });
   return {

@@ -9,5 +9,9 @@ export interface ApiDeps {
   refresh: RefreshService;
   now: () => Date;
   adminKey: string;
+  adminRateLimit: number;
+  bodyLimitBytes: number;
+  /** Where entity snapshots (partitions) are written: `<dataDir>/partitions/<instance>/…`. */
+  dataDir: string;
   logLevel: string;
 }
