@@ -14,6 +14,7 @@ import {
   type JobListener,
   type TaskKind,
 } from './refresh/index.js';
+import { createSnapshotTaskKind } from './odata/index.js';
 import { openSqliteState, type StateStore } from './state/index.js';
 import { DuckDbWarehouse, type Warehouse } from './warehouse/index.js';
 
@@ -57,7 +58,11 @@ export async function createApp(opts: AppOptions): Promise<App> {
   });
   const refresh = new RefreshService({
     state,
-    kinds: [ingest, ...(opts.extraTaskKinds?.({ state, warehouse }) ?? [])],
+    kinds: [
+      ingest,
+      ...(opts.extraTaskKinds?.({ state, warehouse }) ?? []),
+      createSnapshotTaskKind({ state, warehouse, dataDir: config.dataDir }),
+    ],
     options: config.refresh,
     now,
     ...(opts.listener && { listener: opts.listener }),

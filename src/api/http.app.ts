@@ -11,9 +11,11 @@ import type { ApiDeps } from './api.deps.js';
 import { createGuard, notFoundInstance } from './http.guard.js';
 import { problemFromFastify, sendProblem } from './http.errors.js';
 import { registerConnectionRoutes } from './routes/connections.routes.js';
+import { registerDataRoutes } from './routes/data.routes.js';
 import { registerDataSourceRoutes } from './routes/datasources.routes.js';
 import { registerInstanceRoutes } from './routes/instances.routes.js';
 import { registerJobRoutes } from './routes/jobs.routes.js';
+import { registerPartitionRoutes } from './routes/partitions.routes.js';
 import { registerScheduleRoutes } from './routes/schedules.routes.js';
 
 export async function buildHttpApp(deps: ApiDeps): Promise<FastifyInstance> {
@@ -74,5 +76,7 @@ export async function buildHttpApp(deps: ApiDeps): Promise<FastifyInstance> {
   registerJobRoutes(app, deps);
   registerScheduleRoutes(app, deps);
   registerConnectionRoutes(app, deps);
+  registerDataRoutes(app, deps);
+  registerPartitionRoutes(app, deps);
   return app;
 }
