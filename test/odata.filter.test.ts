@@ -65,8 +65,8 @@ void describe('$filter parser and compiler', () => {
     assert.ok(r.ok);
     const e = r.expr;
     assert.equal(e.kind, 'logical');
-    assert.equal((e as Extract<FilterExpr, { kind: 'logical' }>).op, 'or');
-    const left = (e as Extract<FilterExpr, { kind: 'logical' }>).left as Extract<
+    assert.equal((e).op, 'or');
+    const left = (e).left as Extract<
       FilterExpr,
       { kind: 'logical' }
     >;
