@@ -65,11 +65,8 @@ void describe('$filter parser and compiler', () => {
     assert.ok(r.ok);
     const e = r.expr;
     assert.equal(e.kind, 'logical');
-    assert.equal((e).op, 'or');
-    const left = (e).left as Extract<
-      FilterExpr,
-      { kind: 'logical' }
-    >;
+    assert.equal(e.op, 'or');
+    const left = e.left as Extract<FilterExpr, { kind: 'logical' }>;
     assert.equal(left.op, 'and');
     assert.equal(left.left.kind, 'not');
   });
@@ -262,7 +259,7 @@ void describe('$filter cross-checked with odata-v4-parser (OData 4.0 subset)', (
       'eq 1',
     ]) {
       assert.equal(parseFilter(bad).ok, false, bad);
-      assert.throws(() => odataV4.filter(bad), undefined, bad);
+      assert.throws(() => odataV4.filter(bad), Error, bad);
     }
   });
 });

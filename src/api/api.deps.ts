@@ -1,3 +1,4 @@
+import type { ConnectorEvent } from './connector/connector.events.js';
 import type { RefreshService } from '../refresh/index.js';
 import type { StateStore } from '../state/index.js';
 import type { Warehouse } from '../warehouse/index.js';
@@ -14,4 +15,6 @@ export interface ApiDeps {
   /** Where entity snapshots (partitions) are written: `<dataDir>/partitions/<instance>/…`. */
   dataDir: string;
   logLevel: string;
+  /** The triggers' event catalog for the connector package; defaults to design §6.1's six events. */
+  events?: ConnectorEvent[];
 }

@@ -10,12 +10,13 @@ import { ErrorCode, makeError } from '../errors/index.js';
 import type { ApiDeps } from './api.deps.js';
 import { createGuard, notFoundInstance } from './http.guard.js';
 import { problemFromFastify, sendProblem } from './http.errors.js';
+import { registerConnectorRoutes } from './routes/connector.routes.js';
 import { registerConnectionRoutes } from './routes/connections.routes.js';
 import { registerDataRoutes } from './routes/data.routes.js';
 import { registerDataSourceRoutes } from './routes/datasources.routes.js';
 import { registerInstanceRoutes } from './routes/instances.routes.js';
 import { registerJobRoutes } from './routes/jobs.routes.js';
-import { registerPartitionRoutes } from './routes/partitions.routes.js';
+import { registerEntityRoutes } from './routes/entities.routes.js';
 import { registerScheduleRoutes } from './routes/schedules.routes.js';
 
 export async function buildHttpApp(deps: ApiDeps): Promise<FastifyInstance> {
@@ -71,12 +72,18 @@ export async function buildHttpApp(deps: ApiDeps): Promise<FastifyInstance> {
 
   app.get('/healthz', { schema: { hide: true } }, () => ({ status: 'ok' }));
   app.get('/v1/openapi.json', { schema: { hide: true } }, () => app.swagger());
+  registerRoutes(app, deps);
+  registerConnectorRoutes(app, deps, registerRoutes);
+  return app;
+}
+
+/** The API's route table; the connector package generates its Swagger 2.0 document from it too. */
+export function registerRoutes(app: FastifyInstance, deps: ApiDeps): void {
   registerInstanceRoutes(app, deps);
   registerDataSourceRoutes(app, deps);
   registerJobRoutes(app, deps);
   registerScheduleRoutes(app, deps);
   registerConnectionRoutes(app, deps);
   registerDataRoutes(app, deps);
-  registerPartitionRoutes(app, deps);
-  return app;
+  registerEntityRoutes(app, deps);
 }

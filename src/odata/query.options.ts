@@ -120,5 +120,8 @@ export function decodeSkipToken(
   ) {
     return fail;
   }
-  return { ok: true, value: { order: decoded[0] as string, values: decoded[1] as (string | null)[] } };
+  return {
+    ok: true,
+    value: { order: decoded[0] as string, values: decoded[1] as (string | null)[] },
+  };
 }

@@ -14,6 +14,7 @@ export function registerInstanceRoutes(app: FastifyInstance, deps: ApiDeps): voi
     {
       schema: {
         tags: ['instances'],
+        operationId: 'ListInstances',
         summary: 'List instances',
         response: { 200: Type.Object({ value: Type.Array(Instance) }) },
       },

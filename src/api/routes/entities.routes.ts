@@ -1,11 +1,11 @@
 /**
- * Partitions (V1: full snapshots; V2: also incremental upsert/delete partitions between the last two
+ * Entity management: the row schema behind the connector's dynamic schemas, partitions (V1: full snapshots; V2: also incremental upsert/delete partitions between the last two
  * refreshes) and status reports (V1 and V2) from external flows.
  */
 import { randomUUID } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import { ErrorCode, makeError } from '../../errors/index.js';
-import { listPartitions, readPartition } from '../../odata/index.js';
+import { describeEntity, listPartitions, readPartition } from '../../odata/index.js';
 import { StringEnum, Type, type Static } from '../../schema/index.js';
 import type { ApiDeps } from '../api.deps.js';
 import { Problem, sendProblem } from '../http.errors.js';
@@ -63,7 +63,57 @@ const StatusReport = Type.Object({
   reportedAt: Type.String(),
 });
 
-export function registerPartitionRoutes(app: FastifyInstance, deps: ApiDeps): void {
+const jsonTypes: Record<string, Record<string, string>> = {
+  string: { type: 'string' },
+  number: { type: 'number' },
+  boolean: { type: 'boolean' },
+  date: { type: 'string', format: 'date' },
+  datetime: { type: 'string', format: 'date-time' },
+};
+
+export function registerEntityRoutes(app: FastifyInstance, deps: ApiDeps): void {
+  app.get<{ Params: EntityParamsT }>(
+    '/v1/instances/:instance/manage/entities/:entity/schema',
+    {
+      schema: {
+        tags: ['data'],
+        operationId: 'GetEntitySchema',
+        summary: 'JSON schema of an entity row (for connector designers)',
+        params: EntityParams,
+        response: { 404: Problem },
+      },
+    },
+    async (req, reply) => {
+      const { instance, entity } = req.params;
+      const e = await describeEntity(
+        deps.state,
+        await deps.warehouse.open(instance),
+        instance,
+        entity,
+      );
+      if (!e) {
+        return sendProblem(
+          reply,
+          makeError(
+            ErrorCode.notFound,
+            'notFound',
+            `no entity "${entity}" in instance "${instance}"`,
+            'entity',
+          ),
+        );
+      }
+      const properties: Record<string, unknown> = {};
+      for (const c of e.columns) {
+        properties[c.name] = {
+          ...(jsonTypes[c.category] ?? {}),
+          'x-ms-summary': c.name,
+          description: `${c.name} (${c.sqlType})`,
+        };
+      }
+      return { schema: { type: 'object', properties } };
+    },
+  );
+
   for (const version of [1, 2] as const) {
     app.get<{ Params: EntityParamsT }>(
       `/v${version}/instances/:instance/manage/entities/:entity/partitions`,
