@@ -190,7 +190,11 @@ export function toSwagger2Schema(node: unknown): unknown {
     const { anyOf: _a, oneOf: _o, ...rest } = o;
     const nullable = variants.length < ((o.anyOf ?? o.oneOf) as Json[]).length;
     const base = variants.length === 1 ? (toSwagger2Schema(variants[0]) as Json) : {};
-    return { ...base, ...(toSwagger2Schema(rest) as Json), ...(nullable && { 'x-nullable': true }) };
+    return {
+      ...base,
+      ...(toSwagger2Schema(rest) as Json),
+      ...(nullable && { 'x-nullable': true }),
+    };
   }
   const out: Json = {};
   for (const [k, v] of Object.entries(o)) {
