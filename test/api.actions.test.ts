@@ -8,7 +8,7 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
-import { reconcileOverlay, snapshotEntities } from '../src/odata/index.js';
+import { indexEntityKeys, reconcileOverlay, snapshotEntities } from '../src/odata/index.js';
 import { startTestApp, type TestApp } from './support/app.js';
 import { createActivities, createCustomers, createMembership } from './support/entities.js';
 
@@ -498,6 +498,18 @@ void describe('actions API', () => {
       (await call('/v1/instances/default/manage/entities/Customer/partitions/x.full/data')).status,
       404,
     );
+  });
+
+  void it('indexes one-column entity keys so Get item is a point lookup', async () => {
+    const wh = await app.warehouse.open('default');
+    assert.equal(await indexEntityKeys(app.state, wh, 'default'), 2);
+    assert.equal(await indexEntityKeys(app.state, wh, 'default'), 2);
+    const names = await wh.query(`SELECT index_name FROM duckdb_indexes() ORDER BY index_name`);
+    assert.deepEqual(
+      names.map((n) => n.index_name),
+      ['Customer__key', 'UnifiedActivity__key'],
+    );
+    assert.equal((await call(`${data}/Customer/c-004`)).body.CustomerId, 'c-004');
   });
 
   void it('records status reports (V1 and V2) in the status history', async () => {

@@ -6,7 +6,7 @@
  */
 import { primaryKeyColumns } from '../sources/index.js';
 import type { StateStore } from '../state/index.js';
-import { toTableName, type InstanceWarehouse } from '../warehouse/index.js';
+import { quoteIdent, toTableName, type InstanceWarehouse } from '../warehouse/index.js';
 import { categorize, type EntityInfo, type EntityKind } from './entity.types.js';
 import { overlayTableOf, overlayTables } from './realtime.overlay.js';
 
@@ -133,4 +133,26 @@ export async function describeEntity(
   const cols = described.get(name);
   if (!cols) return undefined;
   return toEntity(name, b?.kind ?? 'source', key ?? [], cols, new Set(described.keys()));
+}
+
+/**
+ * Gives every entity with a one-column key an ART index on it, so Get item is a point lookup rather
+ * than a scan. A refresh that replaces a table drops its index; the snapshot stage calls this after
+ * each processing refresh.
+ */
+export async function indexEntityKeys(
+  state: StateStore,
+  wh: InstanceWarehouse,
+  instance: string,
+  signal?: AbortSignal,
+): Promise<number> {
+  const entities = (await listEntities(state, wh, instance)).filter((e) => e.key.length === 1);
+  await wh.write(async (w) => {
+    for (const e of entities) {
+      await w.run(
+        `CREATE INDEX IF NOT EXISTS ${quoteIdent(`${e.name}__key`)} ON ${quoteIdent(e.name)} (${quoteIdent(e.key[0]!)})`,
+      );
+    }
+  }, signal);
+  return entities.length;
 }

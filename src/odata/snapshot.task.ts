@@ -1,11 +1,12 @@
 /**
  * The `snapshot` task kind: the last step of every refresh job. It reconciles the real-time overlay
- * with the refreshed tables (realtime.overlay.ts) and writes the entity partitions
+ * with the refreshed tables (realtime.overlay.ts), indexes entity keys for Get item, and writes the entity partitions
  * (partition.store.ts). It runs after every other stage present in a processing (not ingestion-only) job.
  */
 import type { TaskKind } from '../refresh/index.js';
 import type { StateStore } from '../state/index.js';
 import type { Warehouse } from '../warehouse/index.js';
+import { indexEntityKeys } from './entity.catalog.js';
 import { snapshotEntities } from './partition.store.js';
 import { reconcileOverlay } from './realtime.overlay.js';
 
@@ -23,6 +24,7 @@ export function createSnapshotTaskKind(deps: {
     async run(ctx) {
       const wh = await deps.warehouse.open(ctx.instance);
       const superseded = await reconcileOverlay(wh, ctx.now(), ctx.signal);
+      const indexed = await indexEntityKeys(deps.state, wh, ctx.instance, ctx.signal);
       const written = await snapshotEntities({
         state: deps.state,
         wh,
@@ -31,7 +33,7 @@ export function createSnapshotTaskKind(deps: {
         jobId: ctx.jobId,
         now: ctx.now(),
       });
-      return { ok: true, warnings: false, details: { ...written, superseded } };
+      return { ok: true, warnings: false, details: { ...written, indexed, superseded } };
     },
   };
 }
