@@ -18,6 +18,7 @@ import { MeasureService } from './measures/index.js';
 import { SegmentService } from './segments/index.js';
 import { openSqliteState, type MetricRow, type StateStore } from './state/index.js';
 import { createUnifyTaskKinds } from './unify/index.js';
+import { createSnapshotTaskKind } from './odata/index.js';
 import { DuckDbWarehouse, type Warehouse } from './warehouse/index.js';
 
 export interface AppOptions {
@@ -76,6 +77,7 @@ export async function createApp(opts: AppOptions): Promise<App> {
       measures.taskKind,
       segments.taskKind,
       ...(opts.extraTaskKinds?.({ state, warehouse }) ?? []),
+      createSnapshotTaskKind({ state, warehouse, dataDir: config.dataDir }),
     ],
     options: config.refresh,
     now,
@@ -91,6 +93,9 @@ export async function createApp(opts: AppOptions): Promise<App> {
     measures,
     now,
     adminKey: adminKey.key,
+    adminRateLimit: config.api.adminRateLimit,
+    bodyLimitBytes: config.api.bodyLimitBytes,
+    dataDir: config.dataDir,
     logLevel: config.logLevel,
     consoleDir: config.consoleDir,
   });

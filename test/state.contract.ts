@@ -5,6 +5,7 @@
 import { afterEach, beforeEach, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import type {
+  ConnectionRow,
   DefinitionRow,
   JobRow,
   MetricRow,
@@ -425,6 +426,72 @@ export function runStateContract(name: string, open: () => Promise<StateStore>):
       assert.equal(await store.getDefinition('default', 'segment', 'vip'), undefined);
       assert.ok(await store.getDefinition('default', 'measure', 'vip'));
       assert.ok(await store.getDefinition('other', 'segment', 'vip'));
+    });
+
+    void it('creates connections, reads every field back, lists them and revokes once', async () => {
+      const conn = (id: string, minute: number): ConnectionRow => ({
+        id,
+        name: `flow ${id}`,
+        instances: ['default'],
+        scopes: ['read', 'write'],
+        keyHash: `hash-${id}`,
+        rateLimit: 100,
+        rateWindowSeconds: 60,
+        createdAt: at(minute),
+        revokedAt: null,
+      });
+      await store.createConnection(conn('b', 2));
+      await store.createConnection({ ...conn('a', 1), instances: ['*'], scopes: ['admin'] });
+      assert.deepEqual(await store.getConnection('b'), conn('b', 2));
+      assert.equal(await store.getConnection('zz'), undefined);
+      assert.deepEqual(
+        (await store.listConnections()).map((c) => [c.id, c.instances, c.scopes]),
+        [
+          ['a', ['*'], ['admin']],
+          ['b', ['default'], ['read', 'write']],
+        ],
+      );
+      assert.equal(await store.revokeConnection('b', at(5)), true);
+      assert.equal(await store.revokeConnection('b', at(6)), false);
+      assert.equal(await store.revokeConnection('zz', at(6)), false);
+      assert.equal((await store.getConnection('b'))?.revokedAt, at(5));
+      await assert.rejects(store.createConnection(conn('a', 9)));
+    });
+
+    void it('appends status reports and lists them per instance, newest first, paged', async () => {
+      for (const [i, instance] of (['default', 'default', 'other', 'default'] as const).entries()) {
+        await store.appendStatusReport({
+          id: `r${i}`,
+          instance,
+          reportType: 'export',
+          status: i === 1 ? 'failed' : 'successful',
+          message: i === 1 ? 'target unreachable' : null,
+          runId: i === 0 ? 'run-7' : null,
+          details: i === 0 ? { rows: 12, files: ['a.csv'] } : null,
+          connectionId: i === 0 ? 'c1' : null,
+          reportedAt: at(i),
+        });
+      }
+      const all = await store.listStatusReports('default', { limit: 10, offset: 0 });
+      assert.deepEqual(
+        all.map((r) => r.id),
+        ['r3', 'r1', 'r0'],
+      );
+      assert.deepEqual(all[2], {
+        id: 'r0',
+        instance: 'default',
+        reportType: 'export',
+        status: 'successful',
+        message: null,
+        runId: 'run-7',
+        details: { rows: 12, files: ['a.csv'] },
+        connectionId: 'c1',
+        reportedAt: at(0),
+      });
+      assert.deepEqual(
+        (await store.listStatusReports('default', { limit: 1, offset: 1 })).map((r) => r.id),
+        ['r1'],
+      );
     });
   });
 }

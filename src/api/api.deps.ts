@@ -1,4 +1,5 @@
 import type { MeasureService } from '../measures/index.js';
+import type { ConnectorEvent } from './connector/connector.events.js';
 import type { RefreshService } from '../refresh/index.js';
 import type { SegmentService } from '../segments/index.js';
 import type { StateStore } from '../state/index.js';
@@ -13,7 +14,13 @@ export interface ApiDeps {
   measures: MeasureService;
   now: () => Date;
   adminKey: string;
+  adminRateLimit: number;
+  bodyLimitBytes: number;
+  /** Where entity snapshots (partitions) are written: `<dataDir>/partitions/<instance>/…`. */
+  dataDir: string;
   logLevel: string;
   /** The built console served at `/`. */
   consoleDir: string;
+  /** The triggers' event catalog for the connector package; defaults to design §6.1's six events. */
+  events?: ConnectorEvent[];
 }

@@ -1,15 +1,31 @@
 /**
- * Admin-key authentication. The key arrives as `Authorization: Bearer <key>` or
- * `Ocp-Apim-Subscription-Key: <key>`; comparison is constant-time over SHA-256 digests.
- * (Per-connection keys with scopes and rate limits come with the actions API.)
+ * Authentication: the admin key and per-connection API keys. A key arrives as
+ * `Authorization: Bearer <key>` or `Ocp-Apim-Subscription-Key: <key>`. Connection keys look like
+ * `trbk_<id>_<secret>`; only their SHA-256 is stored, and the comparison is constant-time.
+ * The admin key is an all-powerful connection (every instance, every scope) with its own limit.
  */
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { FastifyRequest } from 'fastify';
+import type { Scope, StateStore } from '../state/index.js';
+
+/** Who is calling: the admin key or one connection. */
+export interface Principal {
+  id: string;
+  name: string;
+  instances: string[];
+  scopes: Scope[];
+  rateLimit: number;
+  rateWindowSeconds: number;
+}
 
 function digest(key: string): Buffer {
   return createHash('sha256').update(key).digest();
+}
+
+export function hashKey(key: string): string {
+  return digest(key).toString('hex');
 }
 
 export function readPresentedKey(req: FastifyRequest): string | undefined {
@@ -20,9 +36,55 @@ export function readPresentedKey(req: FastifyRequest): string | undefined {
   return typeof sub === 'string' ? sub.trim() : undefined;
 }
 
-export function createKeyCheck(adminKey: string): (presented: string | undefined) => boolean {
-  const expected = digest(adminKey);
-  return (presented) => presented !== undefined && timingSafeEqual(digest(presented), expected);
+const connectionKey = /^trbk_([0-9a-f]{16})_[A-Za-z0-9_-]{20,}$/;
+
+/** A new connection id and its key; the key is returned to the caller once and never stored. */
+export function generateConnectionKey(): { id: string; key: string } {
+  const id = randomBytes(8).toString('hex');
+  return { id, key: `trbk_${id}_${randomBytes(32).toString('base64url')}` };
+}
+
+export function principalAllows(p: Principal, scope: Scope): boolean {
+  return p.scopes.includes('admin') || p.scopes.includes(scope);
+}
+
+export function principalSeesInstance(p: Principal, instance: string): boolean {
+  return p.instances.includes('*') || p.instances.includes(instance);
+}
+
+/** Resolves a presented key to its principal; undefined for a missing, unknown or revoked key. */
+export function createAuthenticator(opts: {
+  state: StateStore;
+  adminKey: string;
+  adminRateLimit: number;
+}): (presented: string | undefined) => Promise<Principal | undefined> {
+  const admin = digest(opts.adminKey);
+  const adminPrincipal: Principal = {
+    id: 'admin',
+    name: 'admin key',
+    instances: ['*'],
+    scopes: ['admin'],
+    rateLimit: opts.adminRateLimit,
+    rateWindowSeconds: 60,
+  };
+  return async (presented) => {
+    if (presented === undefined || presented === '') return undefined;
+    const hash = digest(presented);
+    if (timingSafeEqual(hash, admin)) return adminPrincipal;
+    const m = connectionKey.exec(presented);
+    if (!m) return undefined;
+    const row = await opts.state.getConnection(m[1]!);
+    if (!row || row.revokedAt !== null) return undefined;
+    if (!timingSafeEqual(Buffer.from(row.keyHash, 'hex'), hash)) return undefined;
+    return {
+      id: row.id,
+      name: row.name,
+      instances: row.instances,
+      scopes: row.scopes,
+      rateLimit: row.rateLimit,
+      rateWindowSeconds: row.rateWindowSeconds,
+    };
+  };
 }
 
 export interface AdminKey {

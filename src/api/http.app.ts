@@ -1,24 +1,27 @@
 /**
- * The HTTP app: one route table that serves the API and generates the OpenAPI document.
- * Every /v1 route but the OpenAPI document needs the admin key; routes under an instance answer 404
- * for an unknown instance before any handler runs.
+ * The HTTP app: one route table that serves the API and generates the OpenAPI document and the
+ * connector package. Every /v1 and /v2 route but the public ones needs a key (see http.guard.ts);
+ * routes under an instance answer 404 for an unknown instance, or one the key may not use, before
+ * any handler runs.
  */
 import Fastify, { type FastifyError, type FastifyInstance } from 'fastify';
 import swagger from '@fastify/swagger';
 import { ErrorCode, makeError } from '../errors/index.js';
 import type { ApiDeps } from './api.deps.js';
-import { createKeyCheck, readPresentedKey } from './auth.js';
 import { registerConsoleRoutes } from './console.static.js';
+import { createGuard, notFoundInstance } from './http.guard.js';
 import { problemFromFastify, sendProblem } from './http.errors.js';
+import { registerConnectorRoutes } from './routes/connector.routes.js';
+import { registerConnectionRoutes } from './routes/connections.routes.js';
+import { registerDataRoutes } from './routes/data.routes.js';
 import { registerDataSourceRoutes } from './routes/datasources.routes.js';
 import { registerInstanceRoutes } from './routes/instances.routes.js';
 import { registerJobRoutes } from './routes/jobs.routes.js';
+import { registerEntityRoutes } from './routes/entities.routes.js';
 import { registerScheduleRoutes } from './routes/schedules.routes.js';
 import { registerUnificationRoutes } from './routes/unification.routes.js';
 import { registerMeasureRoutes } from './routes/measures.routes.js';
 import { registerSegmentRoutes } from './routes/segments.routes.js';
-
-const publicPaths = new Set(['/healthz', '/v1/openapi.json']);
 
 export async function buildHttpApp(deps: ApiDeps): Promise<FastifyInstance> {
   const app = Fastify({
@@ -27,6 +30,7 @@ export async function buildHttpApp(deps: ApiDeps): Promise<FastifyInstance> {
       redact: ['req.headers.authorization', 'req.headers["ocp-apim-subscription-key"]'],
     },
     // Unknown fields are errors, not silently stripped.
+    bodyLimit: deps.bodyLimitBytes,
     ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', useDefaults: true } },
   });
 
@@ -61,38 +65,26 @@ export async function buildHttpApp(deps: ApiDeps): Promise<FastifyInstance> {
     ),
   );
 
-  const keyMatches = createKeyCheck(deps.adminKey);
-  app.addHook('onRequest', async (req, reply) => {
-    // The matched route pattern, not the raw URL: the router decodes %-escapes (`/%761/instances`
-    // routes to /v1/instances), so a check on the raw URL could be bypassed.
-    const path = req.routeOptions.url ?? req.url.split('?')[0]!;
-    if (publicPaths.has(path) || !path.startsWith('/v1/')) return;
-    if (!keyMatches(readPresentedKey(req))) {
-      reply.header('www-authenticate', 'Bearer');
-      return sendProblem(
-        reply,
-        makeError(
-          ErrorCode.unauthorized,
-          'user',
-          'a valid API key is required (Authorization: Bearer <key>)',
-        ),
-        401,
-      );
-    }
-  });
+  app.decorateRequest('principal', null);
+  app.addHook('onRequest', createGuard(deps));
   app.addHook('preHandler', async (req, reply) => {
     const instance = (req.params as { instance?: string } | undefined)?.instance;
     if (instance === undefined) return;
     if (!(await deps.state.getInstance(instance))) {
-      return sendProblem(
-        reply,
-        makeError(ErrorCode.notFound, 'notFound', `no instance "${instance}"`, 'instance'),
-      );
+      return sendProblem(reply, notFoundInstance(instance));
     }
   });
 
   app.get('/healthz', { schema: { hide: true } }, () => ({ status: 'ok' }));
   app.get('/v1/openapi.json', { schema: { hide: true } }, () => app.swagger());
+  registerRoutes(app, deps);
+  registerConnectorRoutes(app, deps, registerRoutes);
+  registerConsoleRoutes(app, deps.consoleDir);
+  return app;
+}
+
+/** The API's route table; the connector package generates its Swagger 2.0 document from it too. */
+export function registerRoutes(app: FastifyInstance, deps: ApiDeps): void {
   registerInstanceRoutes(app, deps);
   registerDataSourceRoutes(app, deps);
   registerJobRoutes(app, deps);
@@ -100,6 +92,7 @@ export async function buildHttpApp(deps: ApiDeps): Promise<FastifyInstance> {
   registerUnificationRoutes(app, deps);
   registerSegmentRoutes(app, deps);
   registerMeasureRoutes(app, deps);
-  registerConsoleRoutes(app, deps.consoleDir);
-  return app;
+  registerConnectionRoutes(app, deps);
+  registerDataRoutes(app, deps);
+  registerEntityRoutes(app, deps);
 }

@@ -15,6 +15,8 @@ export interface ApiClient {
     path: string,
     body?: unknown,
   ): Promise<ApiResponse>;
+  /** GETs raw bytes (e.g. the connector icon); throws a CliError on a non-2xx answer. */
+  download(path: string): Promise<Buffer>;
 }
 
 export function createRemoteClient(baseUrl: string, key: string): ApiClient {
@@ -32,6 +34,11 @@ export function createRemoteClient(baseUrl: string, key: string): ApiClient {
       const text = await res.text();
       return { status: res.status, body: text ? (JSON.parse(text) as unknown) : undefined };
     },
+    async download(path) {
+      const res = await fetch(`${root}${path}`, { headers: { authorization: `Bearer ${key}` } });
+      if (!res.ok) throw new CliError(`GET ${path}: HTTP ${res.status}`);
+      return Buffer.from(await res.arrayBuffer());
+    },
   };
 }
 
@@ -48,6 +55,15 @@ export function createEmbeddedClient(app: App): ApiClient {
         status: res.statusCode,
         body: res.body ? (JSON.parse(res.body) as unknown) : undefined,
       };
+    },
+    async download(path) {
+      const res = await app.http.inject({
+        method: 'GET',
+        url: path,
+        headers: { authorization: `Bearer ${app.adminKey.key}` },
+      });
+      if (res.statusCode >= 300) throw new CliError(`GET ${path}: HTTP ${res.statusCode}`);
+      return res.rawPayload;
     },
   };
 }

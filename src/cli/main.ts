@@ -11,6 +11,13 @@ import { applyProject, loadProjectOrThrow } from './commands/apply.command.js';
 import { runDemo } from './commands/demo.command.js';
 import { refreshAndWait, startRefresh } from './commands/refresh.command.js';
 import { serveApp } from './commands/serve.command.js';
+import {
+  createKey,
+  exportConnector,
+  formatKeys,
+  listKeys,
+  revokeKey,
+} from './commands/keys.command.js';
 import { formatStatus, readStatus } from './commands/status.command.js';
 import { createProgress } from './progress.js';
 
@@ -135,6 +142,99 @@ withGlobals(program.command('status').description('data sources, recent jobs and
     try {
       const report = await readStatus(conn.client, o.instance);
       out(o.json ? JSON.stringify(report, null, 2) : formatStatus(report));
+    } finally {
+      await conn.close();
+    }
+  });
+
+const keys = program
+  .command('keys')
+  .description('connections: API keys with instances, scopes and a rate limit');
+const collect = (v: string, prev: string[] = []): string[] => [...prev, v];
+const scopeNames = ['read', 'write', 'manage', 'subscribe', 'admin'];
+
+withGlobals(keys.command('create').description('create a key (printed once)'), { url: true })
+  .requiredOption('--name <name>', 'what the key is for, e.g. the flow')
+  .option('--instance <name>', 'an instance the key may use (repeat; * for all)', collect)
+  .option(
+    '--scope <scope>',
+    `a scope (repeat): ${scopeNames.join(', ')}; default read, write, subscribe`,
+    collect,
+  )
+  .option('--rate-limit <n>', 'calls allowed per 60 s (default 100)', (v) => {
+    const n = Number(v);
+    if (!Number.isInteger(n) || n < 1 || n > 1_000_000)
+      throw new InvalidArgumentError('must be an integer from 1 to 1000000');
+    return n;
+  })
+  .option('--json', 'machine-readable output')
+  .action(
+    async (
+      o: GlobalFlags & {
+        name: string;
+        instance?: string[];
+        scope?: string[];
+        rateLimit?: number;
+        json?: boolean;
+      },
+    ) => {
+      const conn = await connect(env, o);
+      try {
+        const created = await createKey(conn.client, {
+          name: o.name,
+          instances: o.instance ?? ['default'],
+          scopes: o.scope ?? ['read', 'write', 'subscribe'],
+          ...(o.rateLimit !== undefined && { rateLimit: o.rateLimit }),
+        });
+        out(
+          o.json
+            ? JSON.stringify(created, null, 2)
+            : `key ${created.id} created for ${created.instances.join(', ')} (${created.scopes.join(', ')}).\nstore it now, it is not shown again:\n${created.key ?? ''}`,
+        );
+      } finally {
+        await conn.close();
+      }
+    },
+  );
+
+withGlobals(keys.command('list').description('list keys (never their secrets)'), { url: true })
+  .option('--json', 'machine-readable output')
+  .action(async (o: GlobalFlags & { json?: boolean }) => {
+    const conn = await connect(env, o);
+    try {
+      const list = await listKeys(conn.client);
+      out(o.json ? JSON.stringify(list, null, 2) : formatKeys(list));
+    } finally {
+      await conn.close();
+    }
+  });
+
+withGlobals(keys.command('revoke').description('revoke a key: it stops working at once'), {
+  url: true,
+})
+  .argument('<id>', 'the key id (from keys list)')
+  .action(async (id: string, o: GlobalFlags) => {
+    const conn = await connect(env, o);
+    try {
+      await revokeKey(conn.client, id);
+      out(`key ${id} revoked`);
+    } finally {
+      await conn.close();
+    }
+  });
+
+const connector = program
+  .command('connector')
+  .description('the Power Automate / Logic Apps custom connector');
+withGlobals(
+  connector.command('export').description('write the connector package files into a directory'),
+  { url: true },
+)
+  .requiredOption('--out <dir>', 'output directory')
+  .action(async (o: GlobalFlags & { out: string }) => {
+    const conn = await connect(env, o);
+    try {
+      for (const path of await exportConnector(conn.client, o.out)) out(path);
     } finally {
       await conn.close();
     }

@@ -22,6 +22,12 @@ export interface Config {
     taskTimeoutMs: number;
     taskConcurrency: number;
   };
+  api: {
+    /** Calls per 60 s allowed to the admin key (connections carry their own limit). */
+    adminRateLimit: number;
+    /** Largest accepted request body. */
+    bodyLimitBytes: number;
+  };
   logLevel: string;
   /** The built console served at `/` (index.html and hashed assets). */
   consoleDir: string;
@@ -70,6 +76,10 @@ export function loadConfig(
       retryBaseDelayMs: readNumber(env, 'TRIBUTARY_RETRY_BASE_DELAY_MS', 2_000, 0, 3_600_000),
       taskTimeoutMs: readNumber(env, 'TRIBUTARY_TASK_TIMEOUT_MS', 3_600_000, 1, 86_400_000),
       taskConcurrency: readNumber(env, 'TRIBUTARY_TASK_CONCURRENCY', 2, 1, 64),
+    },
+    api: {
+      adminRateLimit: readNumber(env, 'TRIBUTARY_ADMIN_RATE_LIMIT', 10_000, 1, 10_000_000),
+      bodyLimitBytes: readNumber(env, 'TRIBUTARY_BODY_LIMIT_BYTES', 1_048_576, 1024, 104_857_600),
     },
     logLevel: env.TRIBUTARY_LOG_LEVEL ?? 'info',
     consoleDir: resolve(env.TRIBUTARY_CONSOLE_DIR ?? builtConsoleDir),

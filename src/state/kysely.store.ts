@@ -4,11 +4,13 @@
  */
 import { Migrator, type Kysely, type Selectable } from 'kysely';
 import { mapJob, mapSchedule, mapTask, parseJson, taskColumns, toNumber } from './state.mappers.js';
+import * as connections from './connections.store.js';
 import * as definitions from './definitions.store.js';
 import { migrationProvider } from './state.migrations.js';
 import type { Database } from './state.schema.js';
 import type { StateStore } from './state.port.js';
 import type {
+  ConnectionRow,
   DefinitionRow,
   InstanceRow,
   JobPatch,
@@ -17,6 +19,7 @@ import type {
   ScheduleRow,
   SourceRefreshRow,
   SourceRow,
+  StatusReportRow,
   TaskPatch,
   TaskRow,
   TaskStatus,
@@ -344,6 +347,33 @@ export class KyselyStateStore implements StateStore {
 
   deleteDefinition(instance: string, kind: string, name: string): Promise<boolean> {
     return definitions.deleteDefinition(this.db, instance, kind, name);
+  }
+
+  createConnection(row: ConnectionRow): Promise<void> {
+    return connections.createConnection(this.db, row);
+  }
+
+  getConnection(id: string): Promise<ConnectionRow | undefined> {
+    return connections.getConnection(this.db, id);
+  }
+
+  listConnections(): Promise<ConnectionRow[]> {
+    return connections.listConnections(this.db);
+  }
+
+  revokeConnection(id: string, at: string): Promise<boolean> {
+    return connections.revokeConnection(this.db, id, at);
+  }
+
+  appendStatusReport(row: StatusReportRow): Promise<void> {
+    return connections.appendStatusReport(this.db, row);
+  }
+
+  listStatusReports(
+    instance: string,
+    opts: { limit: number; offset: number },
+  ): Promise<StatusReportRow[]> {
+    return connections.listStatusReports(this.db, instance, opts);
   }
 
   async close(): Promise<void> {

@@ -106,6 +106,39 @@ const migrations: Record<string, Migration> = {
         .execute();
     },
   },
+  '0005_connections': {
+    async up(db: Kysely<unknown>) {
+      await db.schema
+        .createTable('connections')
+        .addColumn('id', 'text', (c) => c.primaryKey())
+        .addColumn('name', 'text', (c) => c.notNull())
+        .addColumn('instances', 'text', (c) => c.notNull())
+        .addColumn('scopes', 'text', (c) => c.notNull())
+        .addColumn('key_hash', 'text', (c) => c.notNull())
+        .addColumn('rate_limit', 'integer', (c) => c.notNull())
+        .addColumn('rate_window_seconds', 'integer', (c) => c.notNull())
+        .addColumn('created_at', 'text', (c) => c.notNull())
+        .addColumn('revoked_at', 'text')
+        .execute();
+      await db.schema
+        .createTable('status_reports')
+        .addColumn('id', 'text', (c) => c.primaryKey())
+        .addColumn('instance', 'text', (c) => c.notNull().references('instances.name'))
+        .addColumn('report_type', 'text', (c) => c.notNull())
+        .addColumn('status', 'text', (c) => c.notNull())
+        .addColumn('message', 'text')
+        .addColumn('run_id', 'text')
+        .addColumn('details', 'text')
+        .addColumn('connection_id', 'text')
+        .addColumn('reported_at', 'text', (c) => c.notNull())
+        .execute();
+      await db.schema
+        .createIndex('status_reports_instance_reported')
+        .on('status_reports')
+        .columns(['instance', 'reported_at'])
+        .execute();
+    },
+  },
 };
 
 export const migrationProvider: MigrationProvider = {

@@ -3,6 +3,7 @@
  * `test/state.contract.ts`. Methods that return `undefined` mean "not found"; they never throw for it.
  */
 import type {
+  ConnectionRow,
   DefinitionRow,
   InstanceRow,
   JobPatch,
@@ -11,6 +12,7 @@ import type {
   ScheduleRow,
   SourceRefreshRow,
   SourceRow,
+  StatusReportRow,
   TaskPatch,
   TaskRow,
 } from './state.types.js';
@@ -51,6 +53,20 @@ export interface StateStore {
   listDefinitions(instance: string, kind: string): Promise<DefinitionRow[]>;
   getDefinition(instance: string, kind: string, name: string): Promise<DefinitionRow | undefined>;
   deleteDefinition(instance: string, kind: string, name: string): Promise<boolean>;
+
+  /** Connections (API keys); a revoked connection stays listed with its `revokedAt`. */
+  createConnection(row: ConnectionRow): Promise<void>;
+  getConnection(id: string): Promise<ConnectionRow | undefined>;
+  listConnections(): Promise<ConnectionRow[]>;
+  /** False when the connection does not exist or was already revoked. */
+  revokeConnection(id: string, at: string): Promise<boolean>;
+
+  /** Status reports sent by external flows; listed newest first. */
+  appendStatusReport(row: StatusReportRow): Promise<void>;
+  listStatusReports(
+    instance: string,
+    opts: { limit: number; offset: number },
+  ): Promise<StatusReportRow[]>;
 
   close(): Promise<void>;
 }

@@ -67,4 +67,26 @@ export interface Database {
     created_at: string;
     updated_at: string;
   };
+  connections: {
+    id: string;
+    name: string;
+    instances: string;
+    scopes: string;
+    key_hash: string;
+    rate_limit: number;
+    rate_window_seconds: number;
+    created_at: string;
+    revoked_at: string | null;
+  };
+  status_reports: {
+    id: string;
+    instance: string;
+    report_type: string;
+    status: string;
+    message: string | null;
+    run_id: string | null;
+    details: string | null;
+    connection_id: string | null;
+    reported_at: string;
+  };
 }

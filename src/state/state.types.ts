@@ -137,3 +137,37 @@ export interface DefinitionRow {
   createdAt: string;
   updatedAt: string;
 }
+
+/** What a connection may do; `admin` implies every other scope. */
+export const Scopes = ['read', 'write', 'manage', 'subscribe', 'admin'] as const;
+export type Scope = (typeof Scopes)[number];
+
+/**
+ * A connection: one API key with the instances it may use (`['*']` = all) and its scopes. Only the
+ * SHA-256 hash of the key is stored; the key itself is shown once, at creation.
+ */
+export interface ConnectionRow {
+  id: string;
+  name: string;
+  instances: string[];
+  scopes: Scope[];
+  keyHash: string;
+  /** Calls allowed in any window of `rateWindowSeconds`. */
+  rateLimit: number;
+  rateWindowSeconds: number;
+  createdAt: string;
+  revokedAt: string | null;
+}
+
+/** A run outcome reported by an external flow (the connector's "Sends the status report"). */
+export interface StatusReportRow {
+  id: string;
+  instance: string;
+  reportType: string;
+  status: string;
+  message: string | null;
+  runId: string | null;
+  details: Record<string, unknown> | null;
+  connectionId: string | null;
+  reportedAt: string;
+}

@@ -31,6 +31,7 @@ export function registerDataSourceRoutes(app: FastifyInstance, deps: ApiDeps): v
     {
       schema: {
         tags: ['datasources'],
+        operationId: 'ListDataSources',
         summary: 'List data sources with their refresh status',
         params: InstanceParams,
         response: { 200: Type.Object({ value: Type.Array(DataSourceStatus) }) },

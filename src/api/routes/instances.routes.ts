@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import { ErrorCode, makeError } from '../../errors/index.js';
 import { Identifier, Type, type Static } from '../../schema/index.js';
 import type { ApiDeps } from '../api.deps.js';
+import { principalSeesInstance } from '../auth.js';
 import { Problem, sendProblem } from '../http.errors.js';
 
 const Instance = Type.Object({ name: Type.String(), createdAt: Type.String() });
@@ -13,16 +14,25 @@ export function registerInstanceRoutes(app: FastifyInstance, deps: ApiDeps): voi
     {
       schema: {
         tags: ['instances'],
+        operationId: 'ListInstances',
         summary: 'List instances',
         response: { 200: Type.Object({ value: Type.Array(Instance) }) },
       },
     },
-    async () => ({ value: await deps.state.listInstances() }),
+    async (req) => {
+      const principal = req.principal;
+      const all = await deps.state.listInstances();
+      // A key sees only its own instances: the others are not listed (and answer 404 elsewhere).
+      return {
+        value: principal ? all.filter((i) => principalSeesInstance(principal, i.name)) : [],
+      };
+    },
   );
 
   app.post<{ Body: Static<typeof CreateInstance> }>(
     '/v1/instances',
     {
+      config: { scope: 'admin' },
       schema: {
         tags: ['instances'],
         summary: 'Create an instance (its own warehouse file)',

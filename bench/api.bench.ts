@@ -1,0 +1,165 @@
+/**
+ * Actions API over loopback with keep-alive clients, on a 1,000,000-row `Customer` (the unify
+ * contract's columns, built with SQL). Each client uses its own connection key (limit raised) so
+ * the rate limit does not cap the server. Baseline: a fastify route returning a constant, same
+ * client loop, same run.
+ *
+ *   npm run bench -- api [--customers 1000000] [--requests 3000] [--clients 4]
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import Fastify from 'fastify';
+import { createApp } from '../src/app.js';
+import { loadConfig } from '../src/config/index.js';
+import { indexEntityKeys } from '../src/odata/index.js';
+import { machine, median, readFlag, round } from './bench.support.js';
+
+const customers = readFlag('customers', 1_000_000);
+const requests = readFlag('requests', 3000);
+const clients = readFlag('clients', 4);
+
+function percentile(xs: number[], p: number): number {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))]!;
+}
+
+/** `clients` concurrent keep-alive loops sharing `n` requests; latencies in ms and requests/s. */
+async function load(
+  n: number,
+  url: (i: number) => string,
+  headers: (client: number) => Record<string, string>,
+): Promise<{ p50: number; p99: number; rps: number }> {
+  const lat: number[] = [];
+  let next = 0;
+  const t0 = performance.now();
+  await Promise.all(
+    Array.from({ length: clients }, async (_, c) => {
+      while (next < n) {
+        const i = next++;
+        const s = performance.now();
+        const res = await fetch(url(i), { headers: headers(c) });
+        await res.arrayBuffer();
+        if (res.status !== 200) throw new Error(`HTTP ${res.status} for ${url(i)}`);
+        lat.push(performance.now() - s);
+      }
+    }),
+  );
+  const secs = (performance.now() - t0) / 1000;
+  return { p50: round(median(lat)), p99: round(percentile(lat, 99)), rps: round(n / secs, 1) };
+}
+
+const dir = mkdtempSync(join(tmpdir(), 'tributary-bench-api-'));
+const config = loadConfig(
+  { TRIBUTARY_ADMIN_KEY: 'bench-key', TRIBUTARY_LOG_LEVEL: 'silent' },
+  { dataDir: join(dir, 'data'), port: 0 },
+);
+const app = await createApp({ config });
+const baseline = Fastify({ logger: false });
+baseline.get('/constant', () => ({ value: 42 }));
+try {
+  const wh = await app.warehouse.open('default');
+  await wh.write(async (w) => {
+    await w.run(`CREATE TABLE "Customer" AS
+      SELECT printf('c-%012x', hash(i)) AS "CustomerId", 'First' || i AS "FirstName", 'Last' || (i % 5000) AS "LastName",
+             'user' || i || '@example.com' AS "Email",
+             ['Oslo', 'Paris', 'Berlin', 'Madrid', 'Amsterdam', 'London', 'Lyon', 'Munich'][1 + i % 8] AS "City",
+             ['US', 'GB', 'DE', 'FR', 'NL', 'ES'][1 + i % 6] AS "Country",
+             ['bronze', 'silver', 'gold', 'platinum'][1 + (i // 7) % 4] AS "LoyaltyTier",
+             CAST(i % 10000 AS INTEGER) AS "LoyaltyPoints", i % 3 = 0 AS "MarketingOptIn",
+             DATE '2020-01-01' + CAST(i % 2000 AS INTEGER) AS "JoinedOn",
+             TIMESTAMP '2024-01-01' + to_seconds(i) AS "CreatedAt", CAST([] AS VARCHAR[]) AS "PreviousCustomerId"
+      FROM range(${customers}) t(i)`);
+  });
+  // What the snapshot stage of a processing refresh does for Get item.
+  await indexEntityKeys(app.state, wh, 'default');
+  const ids = (await wh.query(`SELECT "CustomerId" FROM "Customer" USING SAMPLE 2000 ROWS`)).map(
+    (r) => String(r.CustomerId),
+  );
+  await app.http.listen({ port: 0, host: '127.0.0.1' });
+  await baseline.listen({ port: 0, host: '127.0.0.1' });
+  const base = `http://127.0.0.1:${(app.http.server.address() as AddressInfo).port}`;
+  const basePort = (baseline.server.address() as AddressInfo).port;
+  const keys: string[] = [];
+  for (let c = 0; c < clients; c++) {
+    const res = await app.http.inject({
+      method: 'POST',
+      url: '/v1/connections',
+      headers: { authorization: 'Bearer bench-key' },
+      payload: {
+        name: `bench ${c}`,
+        instances: ['default'],
+        scopes: ['read'],
+        rateLimit: { calls: 1_000_000, windowSeconds: 60 },
+      },
+    });
+    keys.push(res.json<{ key: string }>().key);
+  }
+  const auth = (c: number): Record<string, string> => ({ authorization: `Bearer ${keys[c]!}` });
+  const data = `${base}/v1/instances/default/data/Customer`;
+
+  // Warm-up of both servers and of DuckDB's caches.
+  await load(200, (i) => `${data}/${ids[i % ids.length]!}`, auth);
+  await load(
+    200,
+    () => `http://127.0.0.1:${basePort}/constant`,
+    () => ({}),
+  );
+
+  const constant = await load(
+    requests,
+    () => `http://127.0.0.1:${basePort}/constant`,
+    () => ({}),
+  );
+  const byKey = await load(requests, (i) => `${data}/${ids[i % ids.length]!}`, auth);
+  const filter = encodeURIComponent(
+    "City eq 'Oslo' and LoyaltyTier eq 'platinum' and LoyaltyPoints ge 9000",
+  );
+  const filtered = await load(
+    Math.min(requests, 500),
+    (i) =>
+      `${data}?$filter=${filter}&$top=100&$select=CustomerId,Email,LoyaltyPoints&$skip=${i % 5}`,
+    auth,
+  );
+
+  // Paging through 100,000 rows with @odata.nextLink, $top=1000: 100 pages.
+  const pageMs: number[] = [];
+  let url: string | undefined = `${data}?$select=CustomerId,Email,City&$orderby=City&$top=1000`;
+  let rows = 0;
+  while (url && rows < 100_000) {
+    const s = performance.now();
+    const res = await fetch(url, { headers: auth(0) });
+    const body = (await res.json()) as { value: unknown[]; '@odata.nextLink'?: string };
+    pageMs.push(performance.now() - s);
+    rows += body.value.length;
+    url = body['@odata.nextLink'];
+  }
+  const first = median(pageMs.slice(0, 5));
+  const last = median(pageMs.slice(-5));
+
+  console.log(
+    JSON.stringify({
+      bench: 'api',
+      customers,
+      clients,
+      requests,
+      getItemByKey: { ...byKey, targetP50Ms: 5, targetP99Ms: 25 },
+      constantRoute: constant,
+      getItemRpsRatioToConstant: round(byKey.rps / constant.rps),
+      getItemsSelectiveFilterTop100: { ...filtered, targetP50Ms: 20 },
+      paging: {
+        rows,
+        pages: pageMs.length,
+        firstPagesMedianMs: round(first),
+        lastPagesMedianMs: round(last),
+        lastOverFirst: round(last / first),
+      },
+      ...machine(),
+    }),
+  );
+} finally {
+  await baseline.close();
+  await app.close();
+  rmSync(dir, { recursive: true, force: true });
+}

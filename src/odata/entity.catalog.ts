@@ -1,0 +1,158 @@
+/**
+ * Which warehouse tables are entities, with their columns (the allow-list), keys and collections.
+ * Entities: ingested source tables (`<source>_<table>`, keyed by the source's primary key) and,
+ * when present, the unified and computed tables below. Other tables (staging, `_corrupt`, the
+ * real-time overlay) are never exposed.
+ */
+import { primaryKeyColumns } from '../sources/index.js';
+import type { StateStore } from '../state/index.js';
+import { quoteIdent, toTableName, type InstanceWarehouse } from '../warehouse/index.js';
+import { categorize, type EntityInfo, type EntityKind } from './entity.types.js';
+import { overlayTableOf, overlayTables } from './realtime.overlay.js';
+
+/** Built-in entities and their keys; an empty key means "every column" (no declared key). */
+const builtIn: Record<string, { kind: EntityKind; key: string[] }> = {
+  Customer: { kind: 'profile', key: ['CustomerId'] },
+  UnifiedActivity: { kind: 'activity', key: ['ActivityId'] },
+  CustomerLink: { kind: 'unification', key: ['SourceTable', 'RecordId'] },
+  ConflationMatchPair: { kind: 'unification', key: [] },
+  SegmentMembership: { kind: 'segment', key: ['Segment', 'CustomerId'] },
+  Customer_Measure: { kind: 'measure', key: ['CustomerId'] },
+};
+
+interface SourceTableKeys {
+  tables: Map<string, string[]>;
+}
+
+async function sourceTables(state: StateStore, instance: string): Promise<SourceTableKeys> {
+  const tables = new Map<string, string[]>();
+  for (const s of await state.listSources(instance)) {
+    const def = s.definition as { tables?: { name: string; primaryKey: string | string[] }[] };
+    for (const t of def.tables ?? []) {
+      tables.set(toTableName(s.name, t.name), primaryKeyColumns(t.primaryKey));
+    }
+  }
+  return { tables };
+}
+
+async function describeTables(
+  wh: InstanceWarehouse,
+  names: string[],
+): Promise<Map<string, { name: string; sqlType: string }[]>> {
+  if (names.length === 0) return new Map();
+  const rows = await wh.query(
+    `SELECT table_name, column_name, data_type FROM duckdb_columns()
+     WHERE schema_name = 'main' AND database_name = current_database()
+       AND table_name IN (${names.map((_, i) => `$${i + 1}`).join(', ')})
+     ORDER BY table_name, column_index`,
+    names,
+  );
+  const out = new Map<string, { name: string; sqlType: string }[]>();
+  for (const r of rows) {
+    const t = String(r.table_name);
+    const list = out.get(t) ?? [];
+    list.push({ name: String(r.column_name), sqlType: String(r.data_type) });
+    out.set(t, list);
+  }
+  return out;
+}
+
+function toEntity(
+  name: string,
+  kind: EntityKind,
+  declaredKey: string[],
+  cols: { name: string; sqlType: string }[],
+  present: Set<string>,
+): EntityInfo {
+  const overlay = overlayTableOf(name);
+  const columns = cols.map((c) => ({ ...c, category: categorize(c.sqlType) }));
+  const key = declaredKey.length > 0 ? declaredKey : columns.map((c) => c.name);
+  return {
+    name,
+    kind,
+    columns,
+    key,
+    collections:
+      name === 'Customer' && present.has('SegmentMembership')
+        ? [
+            {
+              name: 'Segments',
+              table: 'SegmentMembership',
+              joinColumn: 'CustomerId',
+              entityColumn: 'CustomerId',
+              valueColumn: 'Segment',
+              valueCategory: 'string',
+            },
+          ]
+        : [],
+    overlay: overlay !== undefined && present.has(overlay),
+  };
+}
+
+/** Every entity of the instance, built-in ones first, then source tables by name. */
+export async function listEntities(
+  state: StateStore,
+  wh: InstanceWarehouse,
+  instance: string,
+): Promise<EntityInfo[]> {
+  const sources = await sourceTables(state, instance);
+  const names = [...Object.keys(builtIn), ...[...sources.tables.keys()].sort()];
+  const described = await describeTables(wh, [...names, ...overlayTables]);
+  const present = new Set(described.keys());
+  const out: EntityInfo[] = [];
+  for (const name of names) {
+    const cols = described.get(name);
+    if (!cols) continue;
+    const b = builtIn[name];
+    out.push(
+      toEntity(name, b?.kind ?? 'source', b?.key ?? sources.tables.get(name) ?? [], cols, present),
+    );
+  }
+  return out;
+}
+
+/** One entity, or undefined when it is not an entity of this instance (or not loaded yet). */
+export async function describeEntity(
+  state: StateStore,
+  wh: InstanceWarehouse,
+  instance: string,
+  name: string,
+): Promise<EntityInfo | undefined> {
+  const b = builtIn[name];
+  let key = b?.key;
+  if (!b) {
+    key = (await sourceTables(state, instance)).tables.get(name);
+    if (!key) return undefined;
+  }
+  const overlay = overlayTableOf(name);
+  const described = await describeTables(wh, [
+    name,
+    ...(name === 'Customer' ? ['SegmentMembership'] : []),
+    ...(overlay ? [overlay] : []),
+  ]);
+  const cols = described.get(name);
+  if (!cols) return undefined;
+  return toEntity(name, b?.kind ?? 'source', key ?? [], cols, new Set(described.keys()));
+}
+
+/**
+ * Gives every entity with a one-column key an ART index on it, so Get item is a point lookup rather
+ * than a scan. A refresh that replaces a table drops its index; the snapshot stage calls this after
+ * each processing refresh.
+ */
+export async function indexEntityKeys(
+  state: StateStore,
+  wh: InstanceWarehouse,
+  instance: string,
+  signal?: AbortSignal,
+): Promise<number> {
+  const entities = (await listEntities(state, wh, instance)).filter((e) => e.key.length === 1);
+  await wh.write(async (w) => {
+    for (const e of entities) {
+      await w.run(
+        `CREATE INDEX IF NOT EXISTS ${quoteIdent(`${e.name}__key`)} ON ${quoteIdent(e.name)} (${quoteIdent(e.key[0]!)})`,
+      );
+    }
+  }, signal);
+  return entities.length;
+}
