@@ -5,7 +5,9 @@ import { spawnSync } from 'node:child_process';
 const [name, ...rest] = process.argv.slice(2);
 const file = `bench/${name ?? ''}.bench.ts`;
 if (!name || !existsSync(file)) {
-  console.error(`usage: npm run bench -- <name>; known: ingest, refresh-demo, unify, segments, api`);
+  console.error(
+    `usage: npm run bench -- <name>; known: ingest, refresh-demo, unify, segments, api`,
+  );
   process.exit(2);
 }
 const r = spawnSync(process.execPath, ['--import', 'tsx', file, ...rest], { stdio: 'inherit' });
