@@ -15,3 +15,4 @@ export {
 export { createIngestTaskKind, type IngestTaskDeps } from './ingest.task.js';
 export type { TaskKind, TaskResult, TaskRunContext, PlanContext } from './task.kind.js';
 export type { JobListener, RunnerOptions } from './job.runner.js';
+export type { RefreshOutbox } from './refresh.outbox.js';
