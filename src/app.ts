@@ -5,8 +5,10 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
+import { pino } from 'pino';
 import type { Config } from './config/index.js';
 import { buildHttpApp, resolveAdminKey, type AdminKey } from './api/index.js';
+import { DeliveryWorker, WebhookSender, type SubscriptionDeps } from './delivery/index.js';
 import {
   RefreshService,
   Scheduler,
@@ -15,13 +17,23 @@ import {
   type TaskKind,
 } from './refresh/index.js';
 import { openSqliteState, type StateStore } from './state/index.js';
+import { createMetricRecorder, createRefreshEvents, type RecordMetric } from './triggers/index.js';
 import { DuckDbWarehouse, type Warehouse } from './warehouse/index.js';
 
 export interface AppOptions {
   config: Config;
   now?: () => Date;
-  /** Extra task kinds (later pipeline stages); the ingest kind is always present. */
-  extraTaskKinds?: (core: { state: StateStore; warehouse: Warehouse }) => TaskKind[];
+  /**
+   * Extra task kinds (later pipeline stages); the ingest kind is always present. Stages that produce
+   * segment or measure values write them with `recordMetric` (it evaluates threshold triggers).
+   */
+  extraTaskKinds?: (core: {
+    state: StateStore;
+    warehouse: Warehouse;
+    recordMetric: RecordMetric;
+  }) => TaskKind[];
+  /** Jitter source of the delivery retry schedule (tests pin it). */
+  random?: () => number;
   listener?: JobListener;
 }
 
@@ -32,9 +44,12 @@ export interface App {
   refresh: RefreshService;
   scheduler: Scheduler;
   http: FastifyInstance;
+  /** The webhook dispatcher; started by `start()`, or driven by `tick(now)` in tests. */
+  delivery: DeliveryWorker;
+  recordMetric: RecordMetric;
   adminKey: AdminKey;
   now: () => Date;
-  /** Starts the scheduler and resumes queued jobs. */
+  /** Resumes deliveries left in flight, starts the scheduler and resumes queued jobs. */
   start(): Promise<void>;
   close(): Promise<void>;
 }
@@ -55,11 +70,42 @@ export async function createApp(opts: AppOptions): Promise<App> {
     corruptRatio: config.ingest.corruptRatio,
     postgresBatchRows: config.ingest.postgresBatchRows,
   });
+  const d = config.delivery;
+  const subscriptions: SubscriptionDeps = {
+    state,
+    policy: { allowPrivateTargets: d.allowPrivateTargets, allowHttpHosts: d.allowHttpHosts },
+    secretOverlapMs: 24 * 3_600_000,
+  };
+  const delivery = new DeliveryWorker({
+    state,
+    now,
+    log: pino({ level: config.logLevel }).child({ component: 'delivery' }),
+    ...(opts.random && { random: opts.random }),
+    sender: new WebhookSender({
+      ...subscriptions.policy,
+      connectTimeoutMs: d.connectTimeoutMs,
+      timeoutMs: d.timeoutMs,
+      connectionsPerHost: d.hostConcurrency,
+    }),
+    options: {
+      schedule: { delaysMs: d.retryScheduleMs, retryAfterCapMs: d.retryAfterCapMs },
+      hostConcurrency: d.hostConcurrency,
+      concurrency: d.concurrency,
+      batchSize: 200,
+      pollIntervalMs: d.pollIntervalMs,
+      leaseMs: d.timeoutMs + 60_000,
+      disableAfterMs: d.disableAfterMs,
+      hostRates: d.hostRates,
+    },
+  });
+  const notify = (): void => delivery.notify();
+  const recordMetric = createMetricRecorder({ state, notify });
   const refresh = new RefreshService({
     state,
-    kinds: [ingest, ...(opts.extraTaskKinds?.({ state, warehouse }) ?? [])],
+    kinds: [ingest, ...(opts.extraTaskKinds?.({ state, warehouse, recordMetric }) ?? [])],
     options: config.refresh,
     now,
+    outbox: createRefreshEvents({ state, notify }),
     ...(opts.listener && { listener: opts.listener }),
   });
   const scheduler = new Scheduler(state, refresh, now);
@@ -68,6 +114,7 @@ export async function createApp(opts: AppOptions): Promise<App> {
     state,
     warehouse,
     refresh,
+    subscriptions,
     now,
     adminKey: adminKey.key,
     logLevel: config.logLevel,
@@ -79,15 +126,19 @@ export async function createApp(opts: AppOptions): Promise<App> {
     refresh,
     scheduler,
     http,
+    delivery,
+    recordMetric,
     adminKey,
     now,
     async start() {
+      await delivery.start();
       await refresh.recover();
       scheduler.start();
     },
     async close() {
       await scheduler.stop();
       await refresh.stop();
+      await delivery.stop();
       await http.close();
       await warehouse.close();
       await state.close();

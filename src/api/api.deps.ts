@@ -1,3 +1,4 @@
+import type { SubscriptionDeps } from '../delivery/index.js';
 import type { RefreshService } from '../refresh/index.js';
 import type { StateStore } from '../state/index.js';
 import type { Warehouse } from '../warehouse/index.js';
@@ -7,6 +8,7 @@ export interface ApiDeps {
   state: StateStore;
   warehouse: Warehouse;
   refresh: RefreshService;
+  subscriptions: SubscriptionDeps;
   now: () => Date;
   adminKey: string;
   logLevel: string;

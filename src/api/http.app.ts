@@ -13,6 +13,10 @@ import { registerDataSourceRoutes } from './routes/datasources.routes.js';
 import { registerInstanceRoutes } from './routes/instances.routes.js';
 import { registerJobRoutes } from './routes/jobs.routes.js';
 import { registerScheduleRoutes } from './routes/schedules.routes.js';
+import { registerDeliveryRoutes } from './routes/deliveries.routes.js';
+import { registerEventRoutes } from './routes/events.routes.js';
+import { registerSubscriptionRoutes } from './routes/subscriptions.routes.js';
+import { EventTypes, eventEnvelopeSchema } from '../triggers/index.js';
 
 const publicPaths = new Set(['/healthz', '/v1/openapi.json']);
 
@@ -32,9 +36,12 @@ export async function buildHttpApp(deps: ApiDeps): Promise<FastifyInstance> {
       info: {
         title: 'Tributary API',
         version: '0.1.0',
-        description: 'Customer data platform: sources, refresh jobs, schedules.',
+        description:
+          'Customer data platform: sources, refresh jobs, schedules, event subscriptions and deliveries.',
       },
       components: {
+        // The payload of every event type, as delivered and as listed by the event feed.
+        schemas: Object.fromEntries(EventTypes.map((t) => [t, eventEnvelopeSchema(t)])),
         securitySchemes: {
           bearer: { type: 'http', scheme: 'bearer' },
           subscriptionKey: { type: 'apiKey', in: 'header', name: 'Ocp-Apim-Subscription-Key' },
@@ -92,5 +99,8 @@ export async function buildHttpApp(deps: ApiDeps): Promise<FastifyInstance> {
   registerDataSourceRoutes(app, deps);
   registerJobRoutes(app, deps);
   registerScheduleRoutes(app, deps);
+  registerSubscriptionRoutes(app, deps);
+  registerDeliveryRoutes(app, deps);
+  registerEventRoutes(app, deps);
   return app;
 }
