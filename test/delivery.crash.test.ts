@@ -162,7 +162,7 @@ function startServer(dir: string): Promise<Server> {
   );
   return new Promise((resolve, reject) => {
     let out = '';
-    child.stdout!.on('data', (c: Buffer) => {
+    child.stdout.on('data', (c: Buffer) => {
       out += c.toString();
       const m = /serving (http:\/\/\S+)/.exec(out);
       if (m) resolve({ child, base: m[1]! });
