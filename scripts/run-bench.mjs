@@ -5,7 +5,7 @@ import { spawnSync } from 'node:child_process';
 const [name, ...rest] = process.argv.slice(2);
 const file = `bench/${name ?? ''}.bench.ts`;
 if (!name || !existsSync(file)) {
-  console.error(`usage: npm run bench -- <name>; known: ingest, refresh-demo`);
+  console.error(`usage: npm run bench -- <name>; known: ingest, refresh-demo, delivery`);
   process.exit(2);
 }
 const r = spawnSync(process.execPath, ['--import', 'tsx', file, ...rest], { stdio: 'inherit' });

@@ -40,8 +40,19 @@ export interface WorkerDeps {
   random?: () => number;
 }
 
+/** Claimed deliveries a host may hold per its concurrency cap: sends in progress plus a queue. */
+const prefetch = 4;
+
+interface Queued {
+  claimed: ClaimedDelivery;
+  now: Date;
+}
+
 export class DeliveryWorker {
+  /** Sends in progress per host. */
   private readonly perHost = new Map<string, number>();
+  /** Claimed, not yet sent, per host: the next sends start on completion without a claim round. */
+  private readonly queued = new Map<string, Queued[]>();
   private readonly nextSlot = new Map<string, number>();
   private readonly sends = new Set<Promise<void>>();
   private readonly abort = new AbortController();
@@ -70,34 +81,60 @@ export class DeliveryWorker {
   /** Claims the deliveries due at `now` (within every cap) and starts sending them; returns how many. */
   async tick(now: Date = this.deps.now()): Promise<number> {
     const { options } = this.deps;
-    const free = options.concurrency - this.sends.size;
+    const free = options.concurrency * prefetch - this.held();
     if (free <= 0) return 0;
     const nowMs = now.getTime();
+    const capacityOf = (host: string): number => {
+      const room = options.hostConcurrency * prefetch - this.heldBy(host);
+      if (this.rateOf(host) === undefined) return room;
+      return (this.nextSlot.get(host) ?? 0) <= nowMs && this.heldBy(host) === 0 ? 1 : 0;
+    };
+    const hosts = new Set([...this.perHost.keys(), ...this.queued.keys(), ...this.nextSlot.keys()]);
     const claimed = await this.deps.state.claimDeliveries({
       now: now.toISOString(),
       limit: Math.min(options.batchSize, free),
       leaseUntil: new Date(nowMs + options.leaseMs).toISOString(),
-      capacityOf: (host) => {
-        const room = options.hostConcurrency - (this.perHost.get(host) ?? 0);
-        if (this.rateOf(host) === undefined) return room;
-        return (this.nextSlot.get(host) ?? 0) <= nowMs ? Math.min(room, 1) : 0;
-      },
+      capacityOf,
+      fullHosts: [...hosts].filter((h) => capacityOf(h) <= 0),
     });
     for (const c of claimed) {
       const host = c.delivery.targetHost;
       const rate = this.rateOf(host);
       if (rate !== undefined) this.nextSlot.set(host, nowMs + 1000 / rate);
+      this.queued.set(host, [...(this.queued.get(host) ?? []), { claimed: c, now }]);
+    }
+    for (const host of new Set(claimed.map((c) => c.delivery.targetHost))) this.pump(host);
+    return claimed.length;
+  }
+
+  private held(): number {
+    let n = this.sends.size;
+    for (const q of this.queued.values()) n += q.length;
+    return n;
+  }
+
+  private heldBy(host: string): number {
+    return (this.perHost.get(host) ?? 0) + (this.queued.get(host)?.length ?? 0);
+  }
+
+  /** Starts queued sends of a host up to its concurrency cap. */
+  private pump(host: string): void {
+    const queue = this.queued.get(host) ?? [];
+    while (queue.length > 0 && (this.perHost.get(host) ?? 0) < this.deps.options.hostConcurrency) {
+      const { claimed, now } = queue.shift()!;
       this.perHost.set(host, (this.perHost.get(host) ?? 0) + 1);
-      const p = this.deliver(c, now).finally(() => {
+      const p = this.deliver(claimed, now).finally(() => {
         this.sends.delete(p);
         const left = (this.perHost.get(host) ?? 1) - 1;
         if (left > 0) this.perHost.set(host, left);
         else this.perHost.delete(host);
-        this.wake();
+        this.pump(host);
+        // Refill before the host's queue runs dry.
+        if (this.heldBy(host) <= this.deps.options.hostConcurrency) this.wake();
       });
       this.sends.add(p);
     }
-    return claimed.length;
+    if (queue.length === 0) this.queued.delete(host);
   }
 
   /** Resolves when every started send has ended and its result is written. */
@@ -176,15 +213,24 @@ export class DeliveryWorker {
     this.flush();
   }
 
-  /** Writes pending results in one transaction per batch; a failed write leaves them in flight. */
+  /**
+   * Writes pending results in one transaction per batch (results that arrive during a write form the
+   * next batch); a failed write leaves them in flight, so they are sent again (at least once).
+   */
   private flush(): void {
     if (this.flushing || this.results.length === 0) return;
+    this.flushing = new Promise<void>((resolve) => setImmediate(resolve)).then(() =>
+      this.writeBatch(),
+    );
+  }
+
+  private writeBatch(): Promise<void> {
     const batch = this.results.splice(0);
     const at = batch.reduce((m, r) => (r.attempt.startedAt > m ? r.attempt.startedAt : m), '');
     const disableFailingSince = new Date(
       Date.parse(at) - this.deps.options.disableAfterMs,
     ).toISOString();
-    this.flushing = this.deps.state
+    return this.deps.state
       .recordDeliveryResults(batch, {
         now: at,
         disableFailingSince,

@@ -147,14 +147,18 @@ export async function claimDeliveries(
       .where('status', '=', 'inFlight')
       .where('lease_until', '<=', opts.now)
       .execute();
-    const due = await trx
+    let candidates = trx
       .selectFrom('deliveries')
       .selectAll()
       .where('status', '=', 'pending')
-      .where('next_attempt_at', '<=', opts.now)
+      .where('next_attempt_at', '<=', opts.now);
+    if (opts.fullHosts && opts.fullHosts.length > 0) {
+      candidates = candidates.where('target_host', 'not in', opts.fullHosts);
+    }
+    const due = await candidates
       .orderBy('next_attempt_at')
       .orderBy('id')
-      .limit(opts.limit * 4)
+      .limit(opts.limit)
       .execute();
     const taken = new Map<string, number>();
     const chosen = due.filter((d) => {
@@ -301,18 +305,31 @@ export async function recordDeliveryResults(
       targets.set(key, t);
     }
     const disabled: { sub: SubscriptionRow; reason: 'gone' | 'failing' }[] = [];
-    for (const t of targets.values()) {
-      const live = trx
+    const healthy = [...targets.values()].filter((t) => t.ok && !t.gone);
+    for (const instance of new Set(healthy.map((t) => t.instance))) {
+      await trx
         .updateTable('subscriptions')
-        .where('instance', '=', t.instance)
-        .where('url', '=', t.url)
-        .where('status', '=', 'active');
-      if (t.ok) {
-        await live.set({ failing_since: null }).where('failing_since', 'is not', null).execute();
-      } else {
+        .set({ failing_since: null })
+        .where('instance', '=', instance)
+        .where(
+          'url',
+          'in',
+          healthy.filter((t) => t.instance === instance).map((t) => t.url),
+        )
+        .where('status', '=', 'active')
+        .where('failing_since', 'is not', null)
+        .execute();
+    }
+    for (const t of targets.values()) {
+      if (t.ok && !t.gone) continue;
+      if (!t.ok) {
         const first = results.find((r) => r.url === t.url && r.instance === t.instance)!;
-        await live
+        await trx
+          .updateTable('subscriptions')
           .set({ failing_since: first.attempt.startedAt })
+          .where('instance', '=', t.instance)
+          .where('url', '=', t.url)
+          .where('status', '=', 'active')
           .where('failing_since', 'is', null)
           .execute();
       }

@@ -293,6 +293,8 @@ export interface ClaimOptions {
   leaseUntil: string;
   /** How many more deliveries to this `host:port` the caller can take now (0: none). */
   capacityOf: (host: string) => number;
+  /** Hosts with no capacity at all, left out of the candidate query. */
+  fullHosts?: string[];
 }
 
 export interface RecordOptions {
