@@ -5,8 +5,10 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
+import { pino } from 'pino';
 import type { Config } from './config/index.js';
 import { buildHttpApp, resolveAdminKey, type AdminKey } from './api/index.js';
+import { DeliveryWorker, WebhookSender, type SubscriptionDeps } from './delivery/index.js';
 import {
   RefreshService,
   Scheduler,
@@ -15,23 +17,30 @@ import {
   type TaskKind,
 } from './refresh/index.js';
 import { MeasureService } from './measures/index.js';
-import { SegmentService } from './segments/index.js';
-import { openSqliteState, type MetricRow, type StateStore } from './state/index.js';
-import { createUnifyTaskKinds } from './unify/index.js';
 import { createSnapshotTaskKind } from './odata/index.js';
+import { SegmentService } from './segments/index.js';
+import { openSqliteState, type StateStore } from './state/index.js';
+import { createMetricRecorder, createRefreshEvents, type RecordMetric } from './triggers/index.js';
+import { createUnifyTaskKinds } from './unify/index.js';
 import { DuckDbWarehouse, type Warehouse } from './warehouse/index.js';
 
 export interface AppOptions {
   config: Config;
   now?: () => Date;
-  /** Extra task kinds (later pipeline stages); the ingest kind is always present. */
-  extraTaskKinds?: (core: { state: StateStore; warehouse: Warehouse }) => TaskKind[];
-  listener?: JobListener;
   /**
-   * Appends a segment or measure history row. Defaults to the state store's appendMetric; the
-   * trigger evaluation replaces it to watch thresholds in the same state transaction.
+   * Extra task kinds (later pipeline stages); the ingest kind is always present. Stages that produce
+   * segment or measure values write them with `recordMetric` (it evaluates threshold triggers).
    */
-  recordMetric?: (row: MetricRow) => Promise<void>;
+  extraTaskKinds?: (core: {
+    state: StateStore;
+    warehouse: Warehouse;
+    recordMetric: RecordMetric;
+  }) => TaskKind[];
+  /** Jitter source of the delivery retry schedule (tests pin it). */
+  random?: () => number;
+  listener?: JobListener;
+  /** Replaces the metric recorder (by default it evaluates threshold triggers; see triggers). */
+  recordMetric?: RecordMetric;
 }
 
 export interface App {
@@ -43,9 +52,12 @@ export interface App {
   measures: MeasureService;
   scheduler: Scheduler;
   http: FastifyInstance;
+  /** The webhook dispatcher; started by `start()`, or driven by `tick(now)` in tests. */
+  delivery: DeliveryWorker;
+  recordMetric: RecordMetric;
   adminKey: AdminKey;
   now: () => Date;
-  /** Starts the scheduler and resumes queued jobs. */
+  /** Resumes deliveries left in flight, starts the scheduler and resumes queued jobs. */
   start(): Promise<void>;
   close(): Promise<void>;
 }
@@ -66,7 +78,37 @@ export async function createApp(opts: AppOptions): Promise<App> {
     corruptRatio: config.ingest.corruptRatio,
     postgresBatchRows: config.ingest.postgresBatchRows,
   });
-  const recordMetric = opts.recordMetric ?? ((row: MetricRow) => state.appendMetric(row));
+  const d = config.delivery;
+  const subscriptions: SubscriptionDeps = {
+    state,
+    policy: { allowPrivateTargets: d.allowPrivateTargets, allowHttpHosts: d.allowHttpHosts },
+    secretOverlapMs: 24 * 3_600_000,
+  };
+  const delivery = new DeliveryWorker({
+    state,
+    now,
+    log: pino({ level: config.logLevel }).child({ component: 'delivery' }),
+    ...(opts.random && { random: opts.random }),
+    sender: new WebhookSender({
+      ...subscriptions.policy,
+      connectTimeoutMs: d.connectTimeoutMs,
+      timeoutMs: d.timeoutMs,
+      connectionsPerHost: d.hostConcurrency,
+    }),
+    options: {
+      schedule: { delaysMs: d.retryScheduleMs, retryAfterCapMs: d.retryAfterCapMs },
+      hostConcurrency: d.hostConcurrency,
+      concurrency: d.concurrency,
+      batchSize: 200,
+      pollIntervalMs: d.pollIntervalMs,
+      leaseMs: d.timeoutMs + 60_000,
+      disableAfterMs: d.disableAfterMs,
+      hostRates: d.hostRates,
+    },
+  });
+  const notify = (): void => delivery.notify();
+  // Segment and measure values go through the trigger evaluation, in the same state transaction.
+  const recordMetric = opts.recordMetric ?? createMetricRecorder({ state, notify });
   const measures = new MeasureService({ state, warehouse, recordMetric });
   const segments = new SegmentService({ state, warehouse, measures, recordMetric });
   const refresh = new RefreshService({
@@ -76,11 +118,12 @@ export async function createApp(opts: AppOptions): Promise<App> {
       ...createUnifyTaskKinds({ state, warehouse }),
       measures.taskKind,
       segments.taskKind,
-      ...(opts.extraTaskKinds?.({ state, warehouse }) ?? []),
+      ...(opts.extraTaskKinds?.({ state, warehouse, recordMetric }) ?? []),
       createSnapshotTaskKind({ state, warehouse, dataDir: config.dataDir }),
     ],
     options: config.refresh,
     now,
+    outbox: createRefreshEvents({ state, notify }),
     ...(opts.listener && { listener: opts.listener }),
   });
   const scheduler = new Scheduler(state, refresh, now);
@@ -91,6 +134,7 @@ export async function createApp(opts: AppOptions): Promise<App> {
     refresh,
     segments,
     measures,
+    subscriptions,
     now,
     adminKey: adminKey.key,
     adminRateLimit: config.api.adminRateLimit,
@@ -108,15 +152,19 @@ export async function createApp(opts: AppOptions): Promise<App> {
     measures,
     scheduler,
     http,
+    delivery,
+    recordMetric,
     adminKey,
     now,
     async start() {
+      await delivery.start();
       await refresh.recover();
       scheduler.start();
     },
     async close() {
       await scheduler.stop();
       await refresh.stop();
+      await delivery.stop();
       await http.close();
       await warehouse.close();
       await state.close();

@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import Sqlite from 'better-sqlite3';
 import { migrationProvider, openSqliteState, type StateStore } from '../src/state/index.js';
 import { runStateContract } from './state.contract.js';
+import { runTriggersStateContract } from './state.triggers.contract.js';
 
 const dirs: string[] = [];
 
@@ -27,6 +28,8 @@ after(() => {
 
 runStateContract('sqlite :memory:', () => open(':memory:'));
 runStateContract('sqlite file', () => open(join(tempDir(), 'state.sqlite')));
+runTriggersStateContract('sqlite :memory:', () => open(':memory:'));
+runTriggersStateContract('sqlite file', () => open(join(tempDir(), 'state.sqlite')));
 
 void describe('sqlite state file', () => {
   void it('keeps its data across reopen, and reopening does not migrate again', async () => {

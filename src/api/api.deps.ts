@@ -1,5 +1,6 @@
 import type { MeasureService } from '../measures/index.js';
 import type { ConnectorEvent } from './connector/connector.events.js';
+import type { SubscriptionDeps } from '../delivery/index.js';
 import type { RefreshService } from '../refresh/index.js';
 import type { SegmentService } from '../segments/index.js';
 import type { StateStore } from '../state/index.js';
@@ -12,6 +13,7 @@ export interface ApiDeps {
   refresh: RefreshService;
   segments: SegmentService;
   measures: MeasureService;
+  subscriptions: SubscriptionDeps;
   now: () => Date;
   adminKey: string;
   adminRateLimit: number;

@@ -22,6 +22,10 @@ import { registerScheduleRoutes } from './routes/schedules.routes.js';
 import { registerUnificationRoutes } from './routes/unification.routes.js';
 import { registerMeasureRoutes } from './routes/measures.routes.js';
 import { registerSegmentRoutes } from './routes/segments.routes.js';
+import { registerDeliveryRoutes } from './routes/deliveries.routes.js';
+import { registerEventRoutes } from './routes/events.routes.js';
+import { registerSubscriptionRoutes } from './routes/subscriptions.routes.js';
+import { EventTypes, eventEnvelopeSchema } from '../triggers/index.js';
 
 export async function buildHttpApp(deps: ApiDeps): Promise<FastifyInstance> {
   const app = Fastify({
@@ -41,9 +45,11 @@ export async function buildHttpApp(deps: ApiDeps): Promise<FastifyInstance> {
         title: 'Tributary API',
         version: '0.1.0',
         description:
-          'Customer data platform: sources, refresh jobs, schedules, segments, measures.',
+          'Customer data platform: sources, refresh jobs, schedules, unification, segments, measures, data, connections, event subscriptions and deliveries.',
       },
       components: {
+        // The payload of every event type, as delivered and as listed by the event feed.
+        schemas: Object.fromEntries(EventTypes.map((t) => [t, eventEnvelopeSchema(t)])),
         securitySchemes: {
           bearer: { type: 'http', scheme: 'bearer' },
           subscriptionKey: { type: 'apiKey', in: 'header', name: 'Ocp-Apim-Subscription-Key' },
@@ -95,4 +101,7 @@ export function registerRoutes(app: FastifyInstance, deps: ApiDeps): void {
   registerConnectionRoutes(app, deps);
   registerDataRoutes(app, deps);
   registerEntityRoutes(app, deps);
+  registerSubscriptionRoutes(app, deps);
+  registerDeliveryRoutes(app, deps);
+  registerEventRoutes(app, deps);
 }

@@ -28,6 +28,21 @@ export interface Config {
     /** Largest accepted request body. */
     bodyLimitBytes: number;
   };
+  delivery: {
+    allowPrivateTargets: boolean;
+    allowHttpHosts: string[];
+    /** Delay before each attempt of a series; [0] is the first (immediately). */
+    retryScheduleMs: number[];
+    retryAfterCapMs: number;
+    connectTimeoutMs: number;
+    timeoutMs: number;
+    disableAfterMs: number;
+    hostConcurrency: number;
+    concurrency: number;
+    pollIntervalMs: number;
+    /** Messages per second for specific hosts; Slack's incoming webhooks allow one. */
+    hostRates: Record<string, number>;
+  };
   logLevel: string;
   /** The built console served at `/` (index.html and hashed assets). */
   consoleDir: string;
@@ -36,6 +51,49 @@ export interface Config {
 export type Env = Record<string, string | undefined>;
 
 export class ConfigError extends Error {}
+
+const defaultRetryScheduleMs = [
+  0, 5_000, 300_000, 1_800_000, 7_200_000, 18_000_000, 36_000_000, 36_000_000,
+];
+
+function readBoolean(env: Env, name: string): boolean {
+  const raw = env[name];
+  if (raw === undefined || raw === '' || raw === 'false' || raw === '0') return false;
+  if (raw === 'true' || raw === '1') return true;
+  throw new ConfigError(`${name} must be true or false, got "${raw}"`);
+}
+
+function readList(env: Env, name: string): string[] {
+  return (env[name] ?? '')
+    .split(',')
+    .map((s) => s.trim().toLowerCase())
+    .filter((s) => s.length > 0);
+}
+
+/** `0,5000,300000`: milliseconds before each attempt of a delivery series. */
+function readSchedule(env: Env, name: string): number[] {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return defaultRetryScheduleMs;
+  const list = raw.split(',').map((s) => Number(s.trim()));
+  if (list.length === 0 || list.some((n) => !Number.isFinite(n) || n < 0)) {
+    throw new ConfigError(`${name} must be comma-separated milliseconds, got "${raw}"`);
+  }
+  return list;
+}
+
+/** `hooks.slack.com=1,api.example.com:8443=5`: messages per second per host. */
+function readRates(env: Env, name: string): Record<string, number> {
+  const rates: Record<string, number> = { 'hooks.slack.com': 1 };
+  for (const item of readList(env, name)) {
+    const [host, value] = item.split('=');
+    const n = Number(value);
+    if (!host || !Number.isFinite(n) || n <= 0) {
+      throw new ConfigError(`${name} must look like "host=perSecond,…", got "${item}"`);
+    }
+    rates[host] = n;
+  }
+  return rates;
+}
 
 function readNumber(env: Env, name: string, fallback: number, min: number, max: number): number {
   const raw = env[name];
@@ -80,6 +138,31 @@ export function loadConfig(
     api: {
       adminRateLimit: readNumber(env, 'TRIBUTARY_ADMIN_RATE_LIMIT', 10_000, 1, 10_000_000),
       bodyLimitBytes: readNumber(env, 'TRIBUTARY_BODY_LIMIT_BYTES', 1_048_576, 1024, 104_857_600),
+    },
+    delivery: {
+      allowPrivateTargets: readBoolean(env, 'TRIBUTARY_ALLOW_PRIVATE_TARGETS'),
+      allowHttpHosts: readList(env, 'TRIBUTARY_ALLOW_HTTP_HOSTS'),
+      retryScheduleMs: readSchedule(env, 'TRIBUTARY_DELIVERY_RETRY_SCHEDULE_MS'),
+      retryAfterCapMs: readNumber(
+        env,
+        'TRIBUTARY_DELIVERY_RETRY_AFTER_CAP_MS',
+        36_000_000,
+        0,
+        86_400_000,
+      ),
+      connectTimeoutMs: readNumber(env, 'TRIBUTARY_DELIVERY_CONNECT_TIMEOUT_MS', 5_000, 1, 60_000),
+      timeoutMs: readNumber(env, 'TRIBUTARY_DELIVERY_TIMEOUT_MS', 15_000, 1, 300_000),
+      disableAfterMs: readNumber(
+        env,
+        'TRIBUTARY_DELIVERY_DISABLE_AFTER_MS',
+        5 * 86_400_000,
+        1,
+        365 * 86_400_000,
+      ),
+      hostConcurrency: readNumber(env, 'TRIBUTARY_DELIVERY_HOST_CONCURRENCY', 16, 1, 1024),
+      concurrency: readNumber(env, 'TRIBUTARY_DELIVERY_CONCURRENCY', 128, 1, 4096),
+      pollIntervalMs: readNumber(env, 'TRIBUTARY_DELIVERY_POLL_MS', 1_000, 1, 60_000),
+      hostRates: readRates(env, 'TRIBUTARY_DELIVERY_HOST_RATES'),
     },
     logLevel: env.TRIBUTARY_LOG_LEVEL ?? 'info',
     consoleDir: resolve(env.TRIBUTARY_CONSOLE_DIR ?? builtConsoleDir),

@@ -23,3 +23,4 @@ export type {
 } from './task.kind.js';
 export { planTasks } from './job.planner.js';
 export type { JobListener, RunnerOptions } from './job.runner.js';
+export type { RefreshOutbox } from './refresh.outbox.js';

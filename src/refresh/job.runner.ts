@@ -7,11 +7,13 @@ import { setTimeout as delay } from 'node:timers/promises';
 import { ErrorCode, describeUnknown, makeError, type AppError } from '../errors/index.js';
 import {
   finalStatuses,
+  type JobRow,
   type JobStatus,
   type StateStore,
   type TaskRow,
   type TaskStatus,
 } from '../state/index.js';
+import type { RefreshOutbox } from './refresh.outbox.js';
 import type { TaskKind, TaskResult } from './task.kind.js';
 
 export interface RunnerOptions {
@@ -29,6 +31,8 @@ export interface JobListener {
 interface RunJobInput {
   instance: string;
   jobId: string;
+  job: JobRow;
+  outbox: RefreshOutbox | undefined;
   tasks: TaskRow[];
   kinds: Map<string, TaskKind>;
   state: StateStore;
@@ -73,8 +77,11 @@ export async function runJob(input: RunJobInput): Promise<JobStatus> {
 
   const patch = async (t: TaskRow, p: Partial<TaskRow>): Promise<void> => {
     Object.assign(t, p);
-    await state.updateTask(t.id, p);
-    if (finalStatuses.has(t.status)) input.listener.onTaskEnded?.(input.instance, input.jobId, t);
+    const ended = finalStatuses.has(t.status);
+    const events = ended && input.outbox ? await input.outbox.taskEnded(input.job, t) : [];
+    await state.updateTask(t.id, p, events);
+    if (events.length > 0) input.outbox?.committed();
+    if (ended) input.listener.onTaskEnded?.(input.instance, input.jobId, t);
   };
 
   const runTask = async (t: TaskRow): Promise<void> => {

@@ -16,6 +16,7 @@ import {
 } from '../state/index.js';
 import { planTasks, orderKinds, type JobScope } from './job.planner.js';
 import { runJob, type JobListener, type RunnerOptions } from './job.runner.js';
+import type { RefreshOutbox } from './refresh.outbox.js';
 import type { TaskKind } from './task.kind.js';
 
 export interface SubmitRequest {
@@ -40,6 +41,8 @@ export interface RefreshDeps {
   now: () => Date;
   listener?: JobListener;
   onJobEnded?: (job: JobRow, tasks: TaskRow[]) => void;
+  /** Events caused by task and job ends, written with the status that causes them. */
+  outbox?: RefreshOutbox;
 }
 
 interface InstanceQueue {
@@ -68,9 +71,10 @@ export class RefreshService {
         continue;
       }
       const at = this.deps.now().toISOString();
-      for (const t of await this.deps.state.listTasks(job.id)) {
+      const tasks = await this.deps.state.listTasks(job.id);
+      for (const t of tasks) {
         if (finalStatuses.has(t.status)) continue;
-        await this.deps.state.updateTask(t.id, {
+        await this.endTask(job, t, {
           status: 'failed',
           endedAt: at,
           error: {
@@ -79,7 +83,7 @@ export class RefreshService {
           },
         });
       }
-      await this.deps.state.updateJob(job.id, { status: 'failed', endedAt: at });
+      await this.endJob({ ...job, status: 'failed', endedAt: at }, tasks);
     }
   }
 
@@ -176,7 +180,7 @@ export class RefreshService {
       queue.running.controller.abort(new Error('canceled'));
     } else {
       queue.pending = queue.pending.filter((id) => id !== jobId);
-      await this.finish(job, 'canceled', await this.cancelTasks(jobId));
+      await this.finish(job, 'canceled', await this.cancelTasks(job));
     }
     return ok((await this.deps.state.getJob(jobId))!);
   }
@@ -241,17 +245,24 @@ export class RefreshService {
     const started = await this.serialize(instance, async () => {
       const job = await this.deps.state.getJob(jobId);
       if (!job || job.status !== 'queued') return undefined;
-      await this.deps.state.updateJob(jobId, {
+      const running: JobRow = {
+        ...job,
         status: 'running',
         startedAt: this.deps.now().toISOString(),
+      };
+      await this.deps.state.updateJob(jobId, {
+        status: running.status,
+        startedAt: running.startedAt,
       });
-      return { job, tasks: await this.deps.state.listTasks(jobId) };
+      return { job: running, tasks: await this.deps.state.listTasks(jobId) };
     });
     if (!started) return;
     const { job, tasks } = started;
     const status = await runJob({
       instance,
       jobId,
+      job,
+      outbox: this.deps.outbox,
       tasks,
       kinds: new Map(this.kinds.map((k) => [k.kind, k])),
       state: this.deps.state,
@@ -263,20 +274,37 @@ export class RefreshService {
     await this.finish(job, status, tasks);
   }
 
-  private async cancelTasks(jobId: string): Promise<TaskRow[]> {
-    const tasks = await this.deps.state.listTasks(jobId);
+  private async cancelTasks(job: JobRow): Promise<TaskRow[]> {
+    const tasks = await this.deps.state.listTasks(job.id);
     const at = this.deps.now().toISOString();
     for (const t of tasks) {
       if (finalStatuses.has(t.status)) continue;
-      t.status = 'canceled';
-      t.endedAt = at;
-      await this.deps.state.updateTask(t.id, { status: 'canceled', endedAt: at });
+      await this.endTask(job, t, { status: 'canceled', endedAt: at });
     }
     return tasks;
   }
 
+  /** Writes a task's final status with the events it causes (one transaction). */
+  private async endTask(job: JobRow, t: TaskRow, patch: Partial<TaskRow>): Promise<void> {
+    Object.assign(t, patch);
+    const events = (await this.deps.outbox?.taskEnded(job, t)) ?? [];
+    await this.deps.state.updateTask(t.id, patch, events);
+    if (events.length > 0) this.deps.outbox?.committed();
+  }
+
+  /** Writes a job's final status and end time with the events it causes (one transaction). */
+  private async endJob(ended: JobRow, tasks: TaskRow[]): Promise<void> {
+    const events = (await this.deps.outbox?.jobEnded(ended, tasks)) ?? [];
+    await this.deps.state.updateJob(
+      ended.id,
+      { status: ended.status, endedAt: ended.endedAt },
+      events,
+    );
+    if (events.length > 0) this.deps.outbox?.committed();
+  }
+
   private async finish(job: JobRow, status: JobStatus, tasks: TaskRow[]): Promise<void> {
-    await this.deps.state.updateJob(job.id, { status, endedAt: this.deps.now().toISOString() });
+    await this.endJob({ ...job, status, endedAt: this.deps.now().toISOString() }, tasks);
     const ended = (await this.deps.state.getJob(job.id))!;
     this.deps.onJobEnded?.(ended, tasks);
     for (const resolve of this.waiters.get(job.id) ?? []) resolve(ended);

@@ -6,12 +6,15 @@ import { Migrator, type Kysely, type Selectable } from 'kysely';
 import { mapJob, mapSchedule, mapTask, parseJson, taskColumns, toNumber } from './state.mappers.js';
 import * as connections from './connections.store.js';
 import * as definitions from './definitions.store.js';
+import * as outbox from './outbox.store.js';
 import { migrationProvider } from './state.migrations.js';
 import type { Database } from './state.schema.js';
 import type { StateStore } from './state.port.js';
+import { TriggersStateStore } from './triggers.store.js';
 import type {
   ConnectionRow,
   DefinitionRow,
+  NewEvent,
   InstanceRow,
   JobPatch,
   JobRow,
@@ -25,8 +28,10 @@ import type {
   TaskStatus,
 } from './state.types.js';
 
-export class KyselyStateStore implements StateStore {
-  constructor(private readonly db: Kysely<Database>) {}
+export class KyselyStateStore extends TriggersStateStore implements StateStore {
+  constructor(db: Kysely<Database>) {
+    super(db);
+  }
 
   /** Runs pending migrations; returns an error message instead of throwing on failure. */
   async migrate(): Promise<string | undefined> {
@@ -209,7 +214,7 @@ export class KyselyStateStore implements StateStore {
     return rows.map(mapJob);
   }
 
-  async updateJob(id: string, patch: JobPatch): Promise<void> {
+  async updateJob(id: string, patch: JobPatch, events: NewEvent[] = []): Promise<void> {
     const set: Partial<Database['jobs']> = {};
     if (patch.status !== undefined) set.status = patch.status;
     if (patch.startedAt !== undefined) set.started_at = patch.startedAt;
@@ -217,8 +222,12 @@ export class KyselyStateStore implements StateStore {
     if (patch.cancelRequested !== undefined) set.cancel_requested = patch.cancelRequested ? 1 : 0;
     if (patch.identifiers !== undefined) set.identifiers = JSON.stringify(patch.identifiers);
     if (patch.jobType !== undefined) set.job_type = patch.jobType;
-    if (Object.keys(set).length === 0) return;
-    await this.db.updateTable('jobs').set(set).where('id', '=', id).execute();
+    await this.db.transaction().execute(async (trx) => {
+      if (Object.keys(set).length > 0) {
+        await trx.updateTable('jobs').set(set).where('id', '=', id).execute();
+      }
+      await outbox.appendEventRows(trx, events);
+    });
   }
 
   async replaceTasks(jobId: string, tasks: TaskRow[]): Promise<void> {
@@ -238,7 +247,7 @@ export class KyselyStateStore implements StateStore {
     return rows.map(mapTask);
   }
 
-  async updateTask(id: string, patch: TaskPatch): Promise<void> {
+  async updateTask(id: string, patch: TaskPatch, events: NewEvent[] = []): Promise<void> {
     const set: Partial<Database['tasks']> = {};
     if (patch.status !== undefined) set.status = patch.status;
     if (patch.attempts !== undefined) set.attempts = patch.attempts;
@@ -250,8 +259,17 @@ export class KyselyStateStore implements StateStore {
       set.error = patch.error === null ? null : JSON.stringify(patch.error);
     if (patch.details !== undefined)
       set.details = patch.details === null ? null : JSON.stringify(patch.details);
-    if (Object.keys(set).length === 0) return;
-    await this.db.updateTable('tasks').set(set).where('id', '=', id).execute();
+    if (events.length === 0) {
+      if (Object.keys(set).length > 0)
+        await this.db.updateTable('tasks').set(set).where('id', '=', id).execute();
+      return;
+    }
+    await this.db.transaction().execute(async (trx) => {
+      if (Object.keys(set).length > 0) {
+        await trx.updateTable('tasks').set(set).where('id', '=', id).execute();
+      }
+      await outbox.appendEventRows(trx, events);
+    });
   }
 
   async getSchedule(instance: string): Promise<ScheduleRow | undefined> {

@@ -6,6 +6,9 @@ import type {
   JobType,
   ScheduleRow,
   SubmissionKind,
+  SubscriptionParams,
+  SubscriptionRow,
+  SubscriptionStatus,
   TaskRow,
   TaskStatus,
 } from './state.types.js';
@@ -77,6 +80,26 @@ export function mapSchedule(r: Selectable<Database['schedules']>): ScheduleRow {
     timezoneId: r.timezone_id,
     cronSchedules: JSON.parse(r.cron_schedules) as string[],
     nextRunAt: r.next_run_at,
+    updatedAt: r.updated_at,
+  };
+}
+
+export function mapSubscription(r: Selectable<Database['subscriptions']>): SubscriptionRow {
+  return {
+    id: r.id,
+    instance: r.instance,
+    event: r.event,
+    url: r.url,
+    targetHost: r.target_host,
+    params: JSON.parse(r.params) as SubscriptionParams,
+    matchKey: r.match_key,
+    secret: r.secret,
+    previousSecret: r.previous_secret,
+    previousSecretUntil: r.previous_secret_until,
+    status: r.status as SubscriptionStatus,
+    disabledReason: r.disabled_reason,
+    failingSince: r.failing_since,
+    createdAt: r.created_at,
     updatedAt: r.updated_at,
   };
 }

@@ -4,7 +4,21 @@
  */
 import type {
   ConnectionRow,
+  ClaimOptions,
+  ClaimedDelivery,
   DefinitionRow,
+  DeliveryAttemptRow,
+  DeliveryQuery,
+  DeliveryResult,
+  DeliveryRow,
+  DeliveryStatus,
+  EventRow,
+  NewEvent,
+  RecordOptions,
+  SubscriptionPatch,
+  SubscriptionRow,
+  ThresholdEvaluation,
+  TriggerStateRow,
   InstanceRow,
   JobPatch,
   JobRow,
@@ -35,11 +49,13 @@ export interface StateStore {
   listJobs(instance: string, opts: { limit: number; offset: number }): Promise<JobRow[]>;
   /** Jobs not yet in a final state, oldest first (used to resume or fail them after a restart). */
   listUnfinishedJobs(): Promise<JobRow[]>;
-  updateJob(id: string, patch: JobPatch): Promise<void>;
+  /** Updates the job and appends `events` (with their deliveries) in the same transaction. */
+  updateJob(id: string, patch: JobPatch, events?: NewEvent[]): Promise<void>;
   /** Replaces the tasks of a job still queued (coalescing a new request into it). */
   replaceTasks(jobId: string, tasks: TaskRow[]): Promise<void>;
   listTasks(jobId: string): Promise<TaskRow[]>;
-  updateTask(id: string, patch: TaskPatch): Promise<void>;
+  /** Updates the task and appends `events` (with their deliveries) in the same transaction. */
+  updateTask(id: string, patch: TaskPatch, events?: NewEvent[]): Promise<void>;
 
   getSchedule(instance: string): Promise<ScheduleRow | undefined>;
   putSchedule(row: ScheduleRow): Promise<void>;
@@ -67,6 +83,61 @@ export interface StateStore {
     instance: string,
     opts: { limit: number; offset: number },
   ): Promise<StatusReportRow[]>;
+  /**
+   * Subscriptions. With `baseline`, the threshold trigger state is created in the same transaction
+   * from the latest non-null value of that metric (undefined when none) and returned.
+   */
+  createSubscription(
+    row: SubscriptionRow,
+    baseline?: { metricKind: string; metricName: string },
+  ): Promise<TriggerStateRow | undefined>;
+  getSubscription(instance: string, id: string): Promise<SubscriptionRow | undefined>;
+  /** Oldest first; deleted subscriptions only with `includeDeleted`. */
+  listSubscriptions(
+    instance: string,
+    filter?: { url?: string; event?: string; includeDeleted?: boolean },
+  ): Promise<SubscriptionRow[]>;
+  updateSubscription(
+    instance: string,
+    id: string,
+    patch: SubscriptionPatch,
+    updatedAt: string,
+  ): Promise<SubscriptionRow | undefined>;
+  getTriggerState(subscriptionId: string): Promise<TriggerStateRow | undefined>;
+  /**
+   * Appends a metric value and, in the same transaction, evaluates the live subscriptions to `event`
+   * whose subject is the metric's name, writing their states and the events `evaluate` returns.
+   */
+  appendMetricAndEvaluate(
+    row: MetricRow,
+    event: string,
+    evaluate: ThresholdEvaluation,
+  ): Promise<NewEvent[]>;
+
+  /** The outbox: events in commit order, each with one delivery per distinct target url. */
+  appendEvents(events: NewEvent[]): Promise<void>;
+  listEvents(
+    instance: string,
+    opts: { type?: string; afterSeq: number; limit: number },
+  ): Promise<EventRow[]>;
+  getEvent(id: string): Promise<EventRow | undefined>;
+  /** Claims due deliveries (lease until `leaseUntil`), within each host's capacity. */
+  claimDeliveries(opts: ClaimOptions): Promise<ClaimedDelivery[]>;
+  /** Returns every in-flight delivery to pending; the embedded server calls it at start. */
+  releaseInFlightDeliveries(): Promise<number>;
+  nextDeliveryDueAt(): Promise<string | undefined>;
+  /** Records attempt outcomes; returns the `subscription.disabled` events it appended. */
+  recordDeliveryResults(results: DeliveryResult[], opts: RecordOptions): Promise<NewEvent[]>;
+  /** Newest first; `subscriptionId` includes deliveries signed by that subscription's duplicates. */
+  listDeliveries(instance: string, query: DeliveryQuery): Promise<DeliveryRow[]>;
+  getDelivery(instance: string, id: string): Promise<DeliveryRow | undefined>;
+  listDeliveryAttempts(deliveryId: string): Promise<DeliveryAttemptRow[]>;
+  /** Starts a new attempt series (same event id) for the selected deliveries not pending or in flight. */
+  requeueDeliveries(
+    instance: string,
+    select: { ids: string[] } | { matchKey: string; statuses: DeliveryStatus[]; since: string },
+    now: string,
+  ): Promise<number>;
 
   close(): Promise<void>;
 }

@@ -89,4 +89,65 @@ export interface Database {
     connection_id: string | null;
     reported_at: string;
   };
+  subscriptions: {
+    id: string;
+    instance: string;
+    event: string;
+    url: string;
+    target_host: string;
+    subject: string | null;
+    params: string;
+    match_key: string;
+    secret: string;
+    previous_secret: string | null;
+    previous_secret_until: string | null;
+    status: string;
+    disabled_reason: string | null;
+    failing_since: string | null;
+    created_at: string;
+    updated_at: string;
+  };
+  trigger_state: {
+    subscription_id: string;
+    last_value: number | null;
+    armed: number;
+    updated_at: string;
+  };
+  events: {
+    seq: Generated<number>;
+    id: string;
+    instance: string;
+    type: string;
+    occurred_at: string;
+    data: string;
+  };
+  deliveries: {
+    id: string;
+    instance: string;
+    event_id: string;
+    event_type: string;
+    subscription_id: string;
+    match_key: string;
+    url: string;
+    target_host: string;
+    status: string;
+    series_attempts: number;
+    attempts: number;
+    next_attempt_at: string | null;
+    lease_until: string | null;
+    last_status_code: number | null;
+    last_error: string | null;
+    created_at: string;
+    updated_at: string;
+    delivered_at: string | null;
+  };
+  delivery_attempts: {
+    id: Generated<number>;
+    delivery_id: string;
+    attempt: number;
+    started_at: string;
+    status_code: number | null;
+    latency_ms: number;
+    error: string | null;
+  };
 }

@@ -171,3 +171,180 @@ export interface StatusReportRow {
   connectionId: string | null;
   reportedAt: string;
 }
+/** A subscription's lifecycle: `deleted` rows are kept so DELETE stays idempotent and the log readable. */
+export type SubscriptionStatus = 'active' | 'disabled' | 'deleted';
+
+/** Parameters of a subscription; which ones apply depends on the event type (see the triggers domain). */
+export interface SubscriptionParams {
+  source?: string;
+  segment?: string;
+  measure?: string;
+  threshold?: number;
+  rearmBelow?: number;
+}
+
+export interface SubscriptionRow {
+  id: string;
+  instance: string;
+  event: string;
+  url: string;
+  /** `host:port` of the url: the unit of throttling and of the concurrency cap. */
+  targetHost: string;
+  params: SubscriptionParams;
+  /**
+   * Event type, parameters and url in one canonical string: live subscriptions with the same key are
+   * duplicates (a re-subscribe) and share every delivery.
+   */
+  matchKey: string;
+  secret: string;
+  /** The secret before the last rotation; it still signs until `previousSecretUntil`. */
+  previousSecret: string | null;
+  previousSecretUntil: string | null;
+  status: SubscriptionStatus;
+  disabledReason: string | null;
+  /** Start of the current run of failed attempts to this url; null after any success. */
+  failingSince: string | null;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export type SubscriptionPatch = Partial<
+  Pick<
+    SubscriptionRow,
+    | 'status'
+    | 'secret'
+    | 'previousSecret'
+    | 'previousSecretUntil'
+    | 'disabledReason'
+    | 'failingSince'
+  >
+>;
+
+/** Where a threshold subscription stands: the last non-null value it saw and whether it may fire. */
+export interface TriggerStateRow {
+  subscriptionId: string;
+  lastValue: number | null;
+  armed: boolean;
+  updatedAt: string;
+}
+
+/**
+ * An event to append to the outbox. Deliveries are created in the same transaction for the live
+ * subscriptions it targets: `subscriptionIds` when given (threshold firings), otherwise every live
+ * subscription to `type` whose `source` parameter is absent or equals `source`.
+ */
+export interface NewEvent {
+  id: string;
+  instance: string;
+  type: string;
+  occurredAt: string;
+  data: Record<string, unknown>;
+  source?: string;
+  subscriptionIds?: string[];
+}
+
+export interface EventRow {
+  /** Position in the instance's feed; the polling cursor. */
+  seq: number;
+  id: string;
+  instance: string;
+  type: string;
+  occurredAt: string;
+  data: Record<string, unknown>;
+}
+
+export type DeliveryStatus = 'pending' | 'inFlight' | 'delivered' | 'failed' | 'canceled';
+export const DeliveryStatuses: readonly DeliveryStatus[] = [
+  'pending',
+  'inFlight',
+  'delivered',
+  'failed',
+  'canceled',
+];
+
+export interface DeliveryRow {
+  id: string;
+  instance: string;
+  eventId: string;
+  eventType: string;
+  /** The subscription that signs the next attempt (any live duplicate of it takes over when it goes). */
+  subscriptionId: string;
+  matchKey: string;
+  url: string;
+  targetHost: string;
+  status: DeliveryStatus;
+  /** Attempts in the current series (drives the retry schedule); a resend starts a new series. */
+  seriesAttempts: number;
+  attempts: number;
+  nextAttemptAt: string | null;
+  lastStatusCode: number | null;
+  lastError: string | null;
+  createdAt: string;
+  updatedAt: string;
+  deliveredAt: string | null;
+}
+
+export interface DeliveryAttemptRow {
+  deliveryId: string;
+  attempt: number;
+  startedAt: string;
+  statusCode: number | null;
+  latencyMs: number;
+  error: string | null;
+}
+
+/** A claimed delivery with everything needed to send it. */
+export interface ClaimedDelivery {
+  delivery: DeliveryRow;
+  event: EventRow;
+  signer: Pick<SubscriptionRow, 'id' | 'secret' | 'previousSecret' | 'previousSecretUntil'>;
+}
+
+/** The outcome of one attempt, decided by the delivery policy, written by `recordDeliveryResults`. */
+export interface DeliveryResult {
+  deliveryId: string;
+  instance: string;
+  url: string;
+  attempt: DeliveryAttemptRow;
+  status: 'delivered' | 'pending' | 'failed';
+  nextAttemptAt: string | null;
+  /** True when the target answered 410 Gone: every live subscription to the url is disabled. */
+  gone: boolean;
+}
+
+export interface DeliveryQuery {
+  status?: DeliveryStatus;
+  subscriptionId?: string;
+  since?: string;
+  limit: number;
+  offset: number;
+}
+
+export interface ClaimOptions {
+  now: string;
+  limit: number;
+  leaseUntil: string;
+  /** How many more deliveries to this `host:port` the caller can take now (0: none). */
+  capacityOf: (host: string) => number;
+  /** Hosts with no capacity at all, left out of the candidate query. */
+  fullHosts?: string[];
+}
+
+export interface RecordOptions {
+  now: string;
+  /** Live subscriptions whose url has failed continuously since this time (or earlier) are disabled. */
+  disableFailingSince: string;
+  /** Builds the `subscription.disabled` event for a subscription just disabled. */
+  disabledEvent: (sub: SubscriptionRow, reason: 'gone' | 'failing') => NewEvent;
+}
+
+/** A live threshold subscription and its state, as handed to the evaluation inside the transaction. */
+export interface ThresholdCandidate {
+  subscription: SubscriptionRow;
+  state: TriggerStateRow;
+}
+
+export type ThresholdEvaluation = (
+  candidates: ThresholdCandidate[],
+  metric: MetricRow,
+) => { states: TriggerStateRow[]; events: NewEvent[] };

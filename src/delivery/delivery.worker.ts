@@ -1,0 +1,307 @@
+/**
+ * The dispatcher: claims due deliveries from the outbox, POSTs them, and records every attempt.
+ * - At least once: a delivery is `inFlight` from claim to recorded result; on start the embedded
+ *   server returns every in-flight delivery to `pending` (its claim died with the previous process).
+ * - One slow target never delays the others: each `host:port` has its own concurrency cap (and an
+ *   optional rate); sends run independently and results are written in batches.
+ * - Time is injected: `tick(now)` claims what is due at `now`; `start()` runs ticks on a timer and
+ *   on `notify()` (events committed).
+ */
+import type { Logger } from 'pino';
+import { describeUnknown } from '../errors/index.js';
+import type { ClaimedDelivery, DeliveryResult, NewEvent, StateStore } from '../state/index.js';
+import { envelopeOf, newEventId } from '../triggers/index.js';
+import type { WebhookSender } from './http.sender.js';
+import { decideNext, parseRetryAfter, type RetrySchedule } from './retry.policy.js';
+import { redactUrl } from './url.safety.js';
+import { buildWebhookHeaders } from './webhook.signing.js';
+
+export interface WorkerOptions {
+  schedule: RetrySchedule;
+  /** Concurrent sends per `host:port` and in all. */
+  hostConcurrency: number;
+  concurrency: number;
+  batchSize: number;
+  pollIntervalMs: number;
+  /** How long a claim holds before another worker may take the delivery. */
+  leaseMs: number;
+  /** A url failing continuously this long gets its subscriptions disabled. */
+  disableAfterMs: number;
+  /** Messages per second for specific hosts (`hooks.slack.com` or `host:port`). */
+  hostRates: Record<string, number>;
+}
+
+export interface WorkerDeps {
+  state: StateStore;
+  sender: WebhookSender;
+  now: () => Date;
+  log: Pick<Logger, 'debug' | 'info' | 'warn' | 'error'>;
+  options: WorkerOptions;
+  random?: () => number;
+}
+
+/** Claimed deliveries a host may hold per its concurrency cap: sends in progress plus a queue. */
+const prefetch = 4;
+
+interface Queued {
+  claimed: ClaimedDelivery;
+  now: Date;
+}
+
+export class DeliveryWorker {
+  /** Sends in progress per host. */
+  private readonly perHost = new Map<string, number>();
+  /** Claimed, not yet sent, per host: the next sends start on completion without a claim round. */
+  private readonly queued = new Map<string, Queued[]>();
+  private readonly nextSlot = new Map<string, number>();
+  private readonly sends = new Set<Promise<void>>();
+  private readonly abort = new AbortController();
+  private results: DeliveryResult[] = [];
+  private flushing: Promise<void> | undefined;
+  private ticking: Promise<void> | undefined;
+  private again = false;
+  private running = false;
+  private timer: NodeJS.Timeout | undefined;
+
+  constructor(private readonly deps: WorkerDeps) {}
+
+  /** Resumes deliveries left in flight by a crash, then runs ticks until `stop()`. */
+  async start(): Promise<void> {
+    const resumed = await this.deps.state.releaseInFlightDeliveries();
+    if (resumed > 0) this.deps.log.info({ resumed }, 'resuming deliveries left in flight');
+    this.running = true;
+    this.wake();
+  }
+
+  /** Events were committed: look for due deliveries now rather than at the next poll. */
+  notify(): void {
+    this.wake();
+  }
+
+  /** Claims the deliveries due at `now` (within every cap) and starts sending them; returns how many. */
+  async tick(now: Date = this.deps.now()): Promise<number> {
+    const { options } = this.deps;
+    const free = options.concurrency * prefetch - this.held();
+    if (free <= 0) return 0;
+    const nowMs = now.getTime();
+    const capacityOf = (host: string): number => {
+      const room = options.hostConcurrency * prefetch - this.heldBy(host);
+      if (this.rateOf(host) === undefined) return room;
+      return (this.nextSlot.get(host) ?? 0) <= nowMs && this.heldBy(host) === 0 ? 1 : 0;
+    };
+    const hosts = new Set([...this.perHost.keys(), ...this.queued.keys(), ...this.nextSlot.keys()]);
+    const claimed = await this.deps.state.claimDeliveries({
+      now: now.toISOString(),
+      limit: Math.min(options.batchSize, free),
+      leaseUntil: new Date(nowMs + options.leaseMs).toISOString(),
+      capacityOf,
+      fullHosts: [...hosts].filter((h) => capacityOf(h) <= 0),
+    });
+    for (const c of claimed) {
+      const host = c.delivery.targetHost;
+      const rate = this.rateOf(host);
+      if (rate !== undefined) this.nextSlot.set(host, nowMs + 1000 / rate);
+      this.queued.set(host, [...(this.queued.get(host) ?? []), { claimed: c, now }]);
+    }
+    for (const host of new Set(claimed.map((c) => c.delivery.targetHost))) this.pump(host);
+    return claimed.length;
+  }
+
+  private held(): number {
+    let n = this.sends.size;
+    for (const q of this.queued.values()) n += q.length;
+    return n;
+  }
+
+  private heldBy(host: string): number {
+    return (this.perHost.get(host) ?? 0) + (this.queued.get(host)?.length ?? 0);
+  }
+
+  /** Starts queued sends of a host up to its concurrency cap. */
+  private pump(host: string): void {
+    const queue = this.queued.get(host) ?? [];
+    while (queue.length > 0 && (this.perHost.get(host) ?? 0) < this.deps.options.hostConcurrency) {
+      const { claimed, now } = queue.shift()!;
+      this.perHost.set(host, (this.perHost.get(host) ?? 0) + 1);
+      const p = this.deliver(claimed, now).finally(() => {
+        this.sends.delete(p);
+        const left = (this.perHost.get(host) ?? 1) - 1;
+        if (left > 0) this.perHost.set(host, left);
+        else this.perHost.delete(host);
+        this.pump(host);
+        // Refill before the host's queue runs dry.
+        if (this.heldBy(host) <= this.deps.options.hostConcurrency) this.wake();
+      });
+      this.sends.add(p);
+    }
+    if (queue.length === 0) this.queued.delete(host);
+  }
+
+  /** Resolves when every started send has ended and its result is written. */
+  async drain(): Promise<void> {
+    while (this.sends.size > 0 || this.flushing || this.results.length > 0) {
+      await Promise.all([...this.sends]);
+      this.flush();
+      await this.flushing;
+    }
+  }
+
+  /** Stops ticking and abandons sends in progress (their claims are released at the next start). */
+  async stop(): Promise<void> {
+    this.running = false;
+    clearTimeout(this.timer);
+    this.abort.abort(new Error('server stopping'));
+    await Promise.allSettled([...this.sends]);
+    await this.ticking;
+    await this.flushing;
+    await this.deps.sender.close();
+  }
+
+  private rateOf(host: string): number | undefined {
+    const rates = this.deps.options.hostRates;
+    return rates[host] ?? rates[host.replace(/:\d+$/, '')];
+  }
+
+  private async deliver(c: ClaimedDelivery, now: Date): Promise<void> {
+    const { delivery, event, signer } = c;
+    const body = JSON.stringify(envelopeOf(event));
+    const secrets = [signer.secret];
+    if (
+      signer.previousSecret &&
+      signer.previousSecretUntil &&
+      signer.previousSecretUntil > now.toISOString()
+    ) {
+      secrets.push(signer.previousSecret);
+    }
+    const headers = buildWebhookHeaders(event.id, now, body, secrets);
+    const sent = await this.deps.sender.send(delivery.url, { ...headers }, body, this.abort.signal);
+    if (this.abort.signal.aborted) return;
+    const seriesAttempt = delivery.seriesAttempts + 1;
+    const decision = decideNext(
+      { statusCode: sent.statusCode, retryAfterMs: parseRetryAfter(sent.retryAfter, now) },
+      seriesAttempt,
+      now,
+      this.deps.options.schedule,
+      this.deps.random ?? Math.random,
+    );
+    const log = {
+      delivery: delivery.id,
+      event: event.id,
+      type: event.type,
+      url: redactUrl(delivery.url),
+      attempt: delivery.attempts + 1,
+      statusCode: sent.statusCode,
+      latencyMs: sent.latencyMs,
+      outcome: decision.status,
+    };
+    if (decision.status === 'delivered') this.deps.log.debug(log, 'webhook delivered');
+    else this.deps.log.warn({ ...log, error: sent.error }, 'webhook attempt failed');
+    this.results.push({
+      deliveryId: delivery.id,
+      instance: delivery.instance,
+      url: delivery.url,
+      attempt: {
+        deliveryId: delivery.id,
+        attempt: delivery.attempts + 1,
+        startedAt: now.toISOString(),
+        statusCode: sent.statusCode,
+        latencyMs: sent.latencyMs,
+        error: sent.error ?? (decision.status === 'delivered' ? null : `HTTP ${sent.statusCode}`),
+      },
+      ...decision,
+    });
+    this.flush();
+  }
+
+  /**
+   * Writes pending results in one transaction per batch (results that arrive during a write form the
+   * next batch); a failed write leaves them in flight, so they are sent again (at least once).
+   */
+  private flush(): void {
+    if (this.flushing || this.results.length === 0) return;
+    this.flushing = new Promise<void>((resolve) => setImmediate(resolve)).then(() =>
+      this.writeBatch(),
+    );
+  }
+
+  private writeBatch(): Promise<void> {
+    const batch = this.results.splice(0);
+    const at = batch.reduce((m, r) => (r.attempt.startedAt > m ? r.attempt.startedAt : m), '');
+    const disableFailingSince = new Date(
+      Date.parse(at) - this.deps.options.disableAfterMs,
+    ).toISOString();
+    return this.deps.state
+      .recordDeliveryResults(batch, {
+        now: at,
+        disableFailingSince,
+        disabledEvent: (sub, reason): NewEvent => ({
+          id: newEventId(),
+          instance: sub.instance,
+          type: 'subscription.disabled',
+          occurredAt: at,
+          data: {
+            subscriptionId: sub.id,
+            event: sub.event,
+            url: redactUrl(sub.url),
+            reason,
+            failingSince: sub.failingSince,
+            disabledAt: at,
+          },
+        }),
+      })
+      .then((disabled) => {
+        for (const e of disabled)
+          this.deps.log.warn({ event: e.id, ...e.data }, 'subscription disabled');
+        if (disabled.length > 0) this.wake();
+      })
+      .catch((e: unknown) => {
+        this.deps.log.error({ err: describeUnknown(e) }, 'could not record delivery results');
+      })
+      .finally(() => {
+        this.flushing = undefined;
+        this.flush();
+      });
+  }
+
+  private wake(): void {
+    if (!this.running) return;
+    if (this.ticking) {
+      this.again = true;
+      return;
+    }
+    clearTimeout(this.timer);
+    this.ticking = this.loopOnce().finally(() => {
+      this.ticking = undefined;
+      if (this.again) {
+        this.again = false;
+        this.wake();
+      }
+    });
+  }
+
+  /** One tick, then a timer for the next due delivery (at most one poll interval away). */
+  private async loopOnce(): Promise<void> {
+    const { options } = this.deps;
+    let delay = options.pollIntervalMs;
+    try {
+      const now = this.deps.now();
+      const claimed = await this.tick(now);
+      const due = await this.deps.state.nextDeliveryDueAt();
+      const dueIn = due === undefined ? Infinity : Date.parse(due) - now.getTime();
+      if (dueIn > 0) delay = Math.min(delay, dueIn);
+      else if (claimed > 0) delay = 0;
+      for (const slot of this.nextSlot.values()) {
+        if (slot > now.getTime()) delay = Math.min(delay, slot - now.getTime());
+      }
+    } catch (e) {
+      this.deps.log.error({ err: describeUnknown(e) }, 'delivery tick failed');
+    }
+    if (!this.running) return;
+    if (delay === 0) {
+      this.again = true;
+      return;
+    }
+    this.timer = setTimeout(() => this.wake(), delay);
+    this.timer.unref();
+  }
+}

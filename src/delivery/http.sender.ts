@@ -1,0 +1,91 @@
+/**
+ * Outbound POSTs through one undici keep-alive agent. No retries and no redirects here: a 3xx is
+ * returned as is (a failure), retries live in the outbox. Connect and total timeouts bound every
+ * attempt; the connection lookup refuses private addresses unless allowed.
+ */
+import { Agent, request } from 'undici';
+import { describeUnknown } from '../errors/index.js';
+import { createGuardedLookup, isRefusedLiteral, type TargetPolicy } from './url.safety.js';
+
+export interface SenderOptions extends TargetPolicy {
+  connectTimeoutMs: number;
+  timeoutMs: number;
+  /** Connections kept per origin (the per-host concurrency cap). */
+  connectionsPerHost: number;
+}
+
+export interface SendResult {
+  statusCode: number | null;
+  retryAfter: string | undefined;
+  latencyMs: number;
+  error: string | null;
+}
+
+export class WebhookSender {
+  private readonly agent: Agent;
+
+  constructor(private readonly options: SenderOptions) {
+    this.agent = new Agent({
+      connections: options.connectionsPerHost,
+      keepAliveTimeout: 10_000,
+      headersTimeout: options.timeoutMs,
+      bodyTimeout: options.timeoutMs,
+      connect: { timeout: options.connectTimeoutMs, lookup: createGuardedLookup(options) },
+    });
+  }
+
+  async send(
+    url: string,
+    headers: Record<string, string>,
+    body: string,
+    signal: AbortSignal,
+  ): Promise<SendResult> {
+    const started = performance.now();
+    const latency = (): number => Math.round((performance.now() - started) * 100) / 100;
+    if (isRefusedLiteral(url, this.options)) {
+      return {
+        statusCode: null,
+        retryAfter: undefined,
+        latencyMs: 0,
+        error: 'target address refused (private or loopback)',
+      };
+    }
+    try {
+      const res = await request(url, {
+        method: 'POST',
+        headers,
+        body,
+        dispatcher: this.agent,
+        signal: AbortSignal.any([signal, AbortSignal.timeout(this.options.timeoutMs)]),
+      });
+      // Read (and drop) the body so the connection returns to the pool.
+      await res.body.dump({ limit: 64 * 1024 });
+      const ra = res.headers['retry-after'];
+      return {
+        statusCode: res.statusCode,
+        retryAfter: Array.isArray(ra) ? ra[0] : ra,
+        latencyMs: latency(),
+        error: res.statusCode >= 300 && res.statusCode < 400 ? 'redirects are not followed' : null,
+      };
+    } catch (e) {
+      const timedOut = e instanceof Error && (e.name === 'TimeoutError' || e.name === 'AbortError');
+      return {
+        statusCode: null,
+        retryAfter: undefined,
+        latencyMs: latency(),
+        error: timedOut ? `no response within ${this.options.timeoutMs} ms` : describeErrorChain(e),
+      };
+    }
+  }
+
+  async close(): Promise<void> {
+    await this.agent.destroy();
+  }
+}
+
+/** The message with its cause's code (undici wraps socket errors: "other side closed", ECONNRESET). */
+function describeErrorChain(e: unknown): string {
+  const cause = e instanceof Error ? (e.cause as { code?: string } | undefined) : undefined;
+  const code = (e as { code?: string } | null)?.code ?? cause?.code;
+  return code ? `${describeUnknown(e)} (${code})` : describeUnknown(e);
+}

@@ -1,0 +1,22 @@
+export { DeliveryWorker, type WorkerDeps, type WorkerOptions } from './delivery.worker.js';
+export { WebhookSender, type SenderOptions } from './http.sender.js';
+export { decideNext, parseRetryAfter, type RetrySchedule } from './retry.policy.js';
+export {
+  validateCallbackUrl,
+  isPrivateAddress,
+  redactUrl,
+  type TargetPolicy,
+} from './url.safety.js';
+export { buildWebhookHeaders, newSecret, signPayload } from './webhook.signing.js';
+export {
+  SubscriptionBody,
+  SubscriptionPatchBody,
+  createSubscription,
+  deleteSubscription,
+  findSubscription,
+  matchKeyOf,
+  recoverDeliveries,
+  resendDelivery,
+  updateSubscription,
+  type SubscriptionDeps,
+} from './subscription.service.js';

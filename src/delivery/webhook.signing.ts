@@ -1,0 +1,42 @@
+/**
+ * Standard Webhooks signing: `webhook-signature: v1,<base64 HMAC-SHA256("{id}.{timestamp}.{body}")>`
+ * keyed with the base64 part of the `whsec_` secret. During a rotation both the new and the previous
+ * secret sign (space-separated), so receivers can switch at their pace.
+ */
+import { createHmac, randomBytes } from 'node:crypto';
+
+export const secretPattern = '^whsec_[A-Za-z0-9+/]{32,88}={0,2}$';
+
+export function newSecret(): string {
+  return `whsec_${randomBytes(24).toString('base64')}`;
+}
+
+export function signPayload(secret: string, id: string, timestamp: number, body: string): string {
+  const key = Buffer.from(secret.slice('whsec_'.length), 'base64');
+  return `v1,${createHmac('sha256', key).update(`${id}.${timestamp}.${body}`).digest('base64')}`;
+}
+
+export interface WebhookHeaders {
+  'content-type': string;
+  'user-agent': string;
+  'webhook-id': string;
+  'webhook-timestamp': string;
+  'webhook-signature': string;
+}
+
+/** Headers of one attempt; `secrets` are the signing secrets in force (newest first). */
+export function buildWebhookHeaders(
+  id: string,
+  now: Date,
+  body: string,
+  secrets: string[],
+): WebhookHeaders {
+  const timestamp = Math.floor(now.getTime() / 1000);
+  return {
+    'content-type': 'application/json',
+    'user-agent': 'Tributary-Webhooks/0.1',
+    'webhook-id': id,
+    'webhook-timestamp': String(timestamp),
+    'webhook-signature': secrets.map((s) => signPayload(s, id, timestamp, body)).join(' '),
+  };
+}

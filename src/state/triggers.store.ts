@@ -1,0 +1,120 @@
+/**
+ * The subscriptions, trigger-state and outbox part of the Kysely StateStore (the queries live in
+ * `subscriptions.store.ts` and `outbox.store.ts`); `KyselyStateStore` extends it.
+ */
+import type { Kysely } from 'kysely';
+import * as deliveries from './deliveries.store.js';
+import * as outbox from './outbox.store.js';
+import type { Database } from './state.schema.js';
+import * as subscriptions from './subscriptions.store.js';
+import type {
+  ClaimOptions,
+  ClaimedDelivery,
+  DeliveryAttemptRow,
+  DeliveryQuery,
+  DeliveryResult,
+  DeliveryRow,
+  DeliveryStatus,
+  EventRow,
+  MetricRow,
+  NewEvent,
+  RecordOptions,
+  SubscriptionPatch,
+  SubscriptionRow,
+  ThresholdEvaluation,
+  TriggerStateRow,
+} from './state.types.js';
+
+export abstract class TriggersStateStore {
+  constructor(protected readonly db: Kysely<Database>) {}
+
+  createSubscription(
+    row: SubscriptionRow,
+    baseline?: { metricKind: string; metricName: string },
+  ): Promise<TriggerStateRow | undefined> {
+    return subscriptions.createSubscription(this.db, row, baseline);
+  }
+
+  getSubscription(instance: string, id: string): Promise<SubscriptionRow | undefined> {
+    return subscriptions.getSubscription(this.db, instance, id);
+  }
+
+  listSubscriptions(
+    instance: string,
+    filter: { url?: string; event?: string; includeDeleted?: boolean } = {},
+  ): Promise<SubscriptionRow[]> {
+    return subscriptions.listSubscriptions(this.db, instance, filter);
+  }
+
+  updateSubscription(
+    instance: string,
+    id: string,
+    patch: SubscriptionPatch,
+    updatedAt: string,
+  ): Promise<SubscriptionRow | undefined> {
+    return subscriptions.updateSubscription(this.db, instance, id, patch, updatedAt);
+  }
+
+  getTriggerState(subscriptionId: string): Promise<TriggerStateRow | undefined> {
+    return subscriptions.getTriggerState(this.db, subscriptionId);
+  }
+
+  appendMetricAndEvaluate(
+    row: MetricRow,
+    event: string,
+    evaluate: ThresholdEvaluation,
+  ): Promise<NewEvent[]> {
+    return subscriptions.appendMetricAndEvaluate(this.db, row, event, evaluate);
+  }
+
+  async appendEvents(events: NewEvent[]): Promise<void> {
+    await this.db.transaction().execute((trx) => outbox.appendEventRows(trx, events));
+  }
+
+  listEvents(
+    instance: string,
+    opts: { type?: string; afterSeq: number; limit: number },
+  ): Promise<EventRow[]> {
+    return outbox.listEvents(this.db, instance, opts);
+  }
+
+  getEvent(id: string): Promise<EventRow | undefined> {
+    return outbox.getEvent(this.db, id);
+  }
+
+  claimDeliveries(opts: ClaimOptions): Promise<ClaimedDelivery[]> {
+    return outbox.claimDeliveries(this.db, opts);
+  }
+
+  releaseInFlightDeliveries(): Promise<number> {
+    return outbox.releaseInFlight(this.db);
+  }
+
+  nextDeliveryDueAt(): Promise<string | undefined> {
+    return outbox.nextDueAt(this.db);
+  }
+
+  recordDeliveryResults(results: DeliveryResult[], opts: RecordOptions): Promise<NewEvent[]> {
+    return outbox.recordDeliveryResults(this.db, results, opts);
+  }
+
+  listDeliveries(instance: string, query: DeliveryQuery): Promise<DeliveryRow[]> {
+    return deliveries.listDeliveries(this.db, instance, query);
+  }
+
+  getDelivery(instance: string, id: string): Promise<DeliveryRow | undefined> {
+    return deliveries.getDelivery(this.db, instance, id);
+  }
+
+  listDeliveryAttempts(deliveryId: string): Promise<DeliveryAttemptRow[]> {
+    return deliveries.listDeliveryAttempts(this.db, deliveryId);
+  }
+
+  requeueDeliveries(
+    instance: string,
+    select: { ids: string[] } | { matchKey: string; statuses: DeliveryStatus[]; since: string },
+    now: string,
+  ): Promise<number> {
+    return deliveries.requeueDeliveries(this.db, instance, select, now);
+  }
+}
