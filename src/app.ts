@@ -113,14 +113,16 @@ export async function createApp(opts: AppOptions): Promise<App> {
   const segments = new SegmentService({ state, warehouse, measures, recordMetric });
   const refresh = new RefreshService({
     state,
-    kinds: [
-      ingest,
-      ...createUnifyTaskKinds({ state, warehouse }),
-      measures.taskKind,
-      segments.taskKind,
-      ...(opts.extraTaskKinds?.({ state, warehouse, recordMetric }) ?? []),
-      createSnapshotTaskKind({ state, warehouse, dataDir: config.dataDir }),
-    ],
+    kinds: withExtraKinds(
+      [
+        ingest,
+        ...createUnifyTaskKinds({ state, warehouse }),
+        measures.taskKind,
+        segments.taskKind,
+        createSnapshotTaskKind({ state, warehouse, dataDir: config.dataDir }),
+      ],
+      opts.extraTaskKinds?.({ state, warehouse, recordMetric }) ?? [],
+    ),
     options: config.refresh,
     now,
     outbox: createRefreshEvents({ state, notify }),
@@ -170,4 +172,10 @@ export async function createApp(opts: AppOptions): Promise<App> {
       await state.close();
     },
   };
+}
+
+/** Extra kinds replace a built-in kind of the same name (tests script a stage that way), else join. */
+function withExtraKinds(builtIn: TaskKind[], extra: TaskKind[]): TaskKind[] {
+  const names = new Set(extra.map((k) => k.kind));
+  return [...builtIn.filter((k) => !names.has(k.kind)), ...extra];
 }

@@ -25,7 +25,8 @@ void describe('Power Automate connector package', () => {
   const ops = (): Op[] => Object.values(doc.paths).flatMap((p) => Object.values(p));
 
   before(async () => {
-    app = await startTestApp();
+    // Subscriptions check their target; a loopback one is allowed only with private targets on.
+    app = await startTestApp({ TRIBUTARY_ALLOW_PRIVATE_TARGETS: 'true' });
     const res = await app.http.inject({
       url: '/v1/connector/powerautomate/apiDefinition.swagger.json',
     });
@@ -167,7 +168,7 @@ void describe('Power Automate connector package', () => {
       method: 'POST',
       url: '/v1/instances/default/subscriptions/events/unification.completed',
       headers: auth,
-      payload: { url: 'https://example.com/x' },
+      payload: { url: 'http://127.0.0.1:9/hook' },
     });
     // Forwarded to POST …/subscriptions (served by the triggers domain when it is wired in).
     const subs = app.http.hasRoute({

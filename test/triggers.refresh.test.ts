@@ -174,6 +174,7 @@ void describe('triggers fired by real refreshes', () => {
       'measure:OrderTotal:successful',
       'merge:null:successful',
       'segment:Vip:successful',
+      'snapshot:null:successful',
     ]);
     assert.equal(
       of(await refresh('scheduled', ['crm']), '/scheduled').length,
