@@ -146,7 +146,17 @@ export async function indexEntityKeys(
   instance: string,
   signal?: AbortSignal,
 ): Promise<number> {
-  const entities = (await listEntities(state, wh, instance)).filter((e) => e.key.length === 1);
+  // Views (e.g. Customer_Measure over Customer) cannot be indexed; their base tables are.
+  const baseTables = new Set(
+    (
+      await wh.query(
+        `SELECT table_name FROM information_schema.tables WHERE table_schema = 'main' AND table_type = 'BASE TABLE'`,
+      )
+    ).map((r) => String(r.table_name)),
+  );
+  const entities = (await listEntities(state, wh, instance)).filter(
+    (e) => e.key.length === 1 && baseTables.has(e.name),
+  );
   await wh.write(async (w) => {
     for (const e of entities) {
       await w.run(
