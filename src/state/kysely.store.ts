@@ -2,11 +2,20 @@
  * StateStore over Kysely. Dialect-neutral: the SQLite and PostgreSQL adapters only supply the Kysely
  * instance. Row mapping (snake_case text columns ⇄ typed rows) lives here and nowhere else.
  */
-import { Migrator, type Kysely, type Selectable } from 'kysely';
-import { mapJob, mapSchedule, mapTask, parseJson, taskColumns, toNumber } from './state.mappers.js';
+import { Migrator, type Kysely } from 'kysely';
+import {
+  mapJob,
+  mapSchedule,
+  mapTask,
+  metricColumns,
+  parseJson,
+  taskColumns,
+  toNumber,
+} from './state.mappers.js';
 import * as connections from './connections.store.js';
 import * as definitions from './definitions.store.js';
 import * as outbox from './outbox.store.js';
+import * as sources from './sources.store.js';
 import { migrationProvider } from './state.migrations.js';
 import type { Database } from './state.schema.js';
 import type { StateStore } from './state.port.js';
@@ -25,7 +34,6 @@ import type {
   StatusReportRow,
   TaskPatch,
   TaskRow,
-  TaskStatus,
 } from './state.types.js';
 
 export class KyselyStateStore extends TriggersStateStore implements StateStore {
@@ -69,98 +77,24 @@ export class KyselyStateStore extends TriggersStateStore implements StateStore {
     return Number(res.numInsertedOrUpdatedRows ?? 0) > 0;
   }
 
-  async upsertSource(row: SourceRow): Promise<void> {
-    const values = {
-      instance: row.instance,
-      name: row.name,
-      kind: row.kind,
-      owners: JSON.stringify(row.owners),
-      definition: JSON.stringify(row.definition),
-      created_at: row.createdAt,
-      updated_at: row.updatedAt,
-    };
-    await this.db
-      .insertInto('data_sources')
-      .values(values)
-      .onConflict((oc) =>
-        oc.columns(['instance', 'name']).doUpdateSet({
-          kind: values.kind,
-          owners: values.owners,
-          definition: values.definition,
-          updated_at: values.updated_at,
-        }),
-      )
-      .execute();
+  upsertSource(row: SourceRow): Promise<void> {
+    return sources.upsertSource(this.db, row);
   }
 
-  async listSources(instance: string): Promise<SourceRow[]> {
-    const rows = await this.db
-      .selectFrom('data_sources')
-      .selectAll()
-      .where('instance', '=', instance)
-      .orderBy('name')
-      .execute();
-    return rows.map((r) => this.mapSource(r));
+  listSources(instance: string): Promise<SourceRow[]> {
+    return sources.listSources(this.db, instance);
   }
 
-  async getSource(instance: string, name: string): Promise<SourceRow | undefined> {
-    const r = await this.db
-      .selectFrom('data_sources')
-      .selectAll()
-      .where('instance', '=', instance)
-      .where('name', '=', name)
-      .executeTakeFirst();
-    return r && this.mapSource(r);
+  getSource(instance: string, name: string): Promise<SourceRow | undefined> {
+    return sources.getSource(this.db, instance, name);
   }
 
-  async deleteSource(instance: string, name: string): Promise<boolean> {
-    const res = await this.db
-      .deleteFrom('data_sources')
-      .where('instance', '=', instance)
-      .where('name', '=', name)
-      .executeTakeFirst();
-    return Number(res.numDeletedRows) > 0;
+  deleteSource(instance: string, name: string): Promise<boolean> {
+    return sources.deleteSource(this.db, instance, name);
   }
 
-  async lastSourceRefreshes(instance: string): Promise<SourceRefreshRow[]> {
-    const rows = await this.db
-      .selectFrom('tasks')
-      .innerJoin('jobs', 'jobs.id', 'tasks.job_id')
-      .select([
-        'tasks.target',
-        'tasks.status',
-        'tasks.job_id',
-        'tasks.ended_at',
-        'tasks.rows_read',
-        'tasks.rows_rejected',
-        'tasks.error',
-      ])
-      .where('jobs.instance', '=', instance)
-      .where('tasks.kind', '=', 'ingest')
-      .where('tasks.status', 'in', [
-        'successful',
-        'completedWithWarnings',
-        'failed',
-        'running',
-        'failedRetrying',
-      ])
-      .orderBy('tasks.target')
-      .orderBy('jobs.created_at', 'desc')
-      .execute();
-    const latest = new Map<string, SourceRefreshRow>();
-    for (const r of rows) {
-      if (r.target === null || latest.has(r.target)) continue;
-      latest.set(r.target, {
-        source: r.target,
-        status: r.status as TaskStatus,
-        jobId: r.job_id,
-        endedAt: r.ended_at,
-        rowsRead: toNumber(r.rows_read),
-        rowsRejected: toNumber(r.rows_rejected),
-        error: parseJson(r.error),
-      });
-    }
-    return [...latest.values()];
+  lastSourceRefreshes(instance: string): Promise<SourceRefreshRow[]> {
+    return sources.lastSourceRefreshes(this.db, instance);
   }
 
   async createJob(job: JobRow, tasks: TaskRow[]): Promise<void> {
@@ -311,18 +245,7 @@ export class KyselyStateStore extends TriggersStateStore implements StateStore {
   }
 
   async appendMetric(row: MetricRow): Promise<void> {
-    await this.db
-      .insertInto('metric_history')
-      .values({
-        instance: row.instance,
-        metric_kind: row.metricKind,
-        metric_name: row.metricName,
-        job_id: row.jobId,
-        observed_at: row.observedAt,
-        value: row.value,
-        details: row.details === null ? null : JSON.stringify(row.details),
-      })
-      .execute();
+    await this.db.insertInto('metric_history').values(metricColumns(row)).execute();
   }
 
   async listMetrics(
@@ -396,17 +319,5 @@ export class KyselyStateStore extends TriggersStateStore implements StateStore {
 
   async close(): Promise<void> {
     await this.db.destroy();
-  }
-
-  private mapSource(r: Selectable<Database['data_sources']>): SourceRow {
-    return {
-      instance: r.instance,
-      name: r.name,
-      kind: r.kind,
-      owners: JSON.parse(r.owners) as string[],
-      definition: JSON.parse(r.definition) as unknown,
-      createdAt: r.created_at,
-      updatedAt: r.updated_at,
-    };
   }
 }

@@ -1,8 +1,9 @@
 /** Row mapping between stored columns (snake_case, JSON as text) and the typed rows. */
-import type { Selectable } from 'kysely';
+import type { Insertable, Selectable } from 'kysely';
 import type { Database } from './state.schema.js';
 import type {
   JobRow,
+  MetricRow,
   JobType,
   ScheduleRow,
   SubmissionKind,
@@ -101,5 +102,18 @@ export function mapSubscription(r: Selectable<Database['subscriptions']>): Subsc
     failingSince: r.failing_since,
     createdAt: r.created_at,
     updatedAt: r.updated_at,
+  };
+}
+
+/** The stored columns of a metric history row (one insert shape for every writer). */
+export function metricColumns(row: MetricRow): Insertable<Database['metric_history']> {
+  return {
+    instance: row.instance,
+    metric_kind: row.metricKind,
+    metric_name: row.metricName,
+    job_id: row.jobId,
+    observed_at: row.observedAt,
+    value: row.value,
+    details: row.details === null ? null : JSON.stringify(row.details),
   };
 }

@@ -5,7 +5,7 @@
  */
 import type { Kysely, Selectable } from 'kysely';
 import { appendEventRows } from './outbox.store.js';
-import { mapSubscription } from './state.mappers.js';
+import { mapSubscription, metricColumns } from './state.mappers.js';
 import type { Database } from './state.schema.js';
 import type {
   MetricRow,
@@ -166,18 +166,7 @@ export async function appendMetricAndEvaluate(
   evaluate: ThresholdEvaluation,
 ): Promise<NewEvent[]> {
   return db.transaction().execute(async (trx) => {
-    await trx
-      .insertInto('metric_history')
-      .values({
-        instance: row.instance,
-        metric_kind: row.metricKind,
-        metric_name: row.metricName,
-        job_id: row.jobId,
-        observed_at: row.observedAt,
-        value: row.value,
-        details: row.details === null ? null : JSON.stringify(row.details),
-      })
-      .execute();
+    await trx.insertInto('metric_history').values(metricColumns(row)).execute();
     const subs = await trx
       .selectFrom('subscriptions')
       .selectAll()
