@@ -20,15 +20,22 @@ const edits = (n: number): ComparisonLevel => ({
   sql: (a, b) => `levenshtein(${a}, ${b}) <= ${n}`,
 });
 
+// Dates typed with a wrong day, month or year digit are common; a true date is rarely years away.
+const withinDays = (n: number): ComparisonLevel => ({
+  label: `withinDays<=${n}`,
+  sql: (a, b) => `abs(date_diff('day', try_cast(${a} AS DATE), try_cast(${b} AS DATE))) <= ${n}`,
+});
+
 const NAME: ComparisonLevel[] = [exact, jw(0.92), jw(0.8)];
 
 const byType: Record<SemanticType, ComparisonLevel[]> = {
   'Person.FirstName': NAME,
   'Person.LastName': NAME,
   'Person.FullName': NAME,
-  'Person.BirthDate': [exact, edits(1)],
-  // Only a typo counts as partial agreement: a similar or equal local part mostly repeats the name
-  // (john.smith@… vs john.smith@…), which the name comparison already counts.
+  'Person.BirthDate': [exact, edits(1), withinDays(31), withinDays(366), withinDays(3653)],
+  // Only a typo counts as partial agreement: a similar local part mostly repeats the name
+  // (john.smith@… vs jon.smith@…), which the name comparison already counts, and u from random
+  // pairs cannot see that correlation among name-blocked candidates.
   'Identity.Email': [exact, edits(1)],
   'Identity.Phone': [exact, edits(1)],
   'Location.Address': [exact, jw(0.9)],
@@ -55,4 +62,28 @@ export function levelLabel(type: SemanticType, g: number): string {
   if (g === 0) return 'different';
   const levels = levelsFor(type);
   return levels[levels.length - g]!.label;
+}
+
+/**
+ * The right-hand expressions of each comparison. When first and last name are both compared, a
+ * record whose two names were entered the other way round is read transposed: the orientation in
+ * which the names agree better (by Jaro–Winkler) is the one compared, so "Moore Oscar" meets
+ * "Oscar Moore" as an exact match instead of two differences.
+ */
+export function rightSides(
+  cs: { attribute: string; column: string }[],
+  l: string,
+  r: string,
+): string[] {
+  const first = cs.find((c) => c.attribute === 'FirstName')?.column;
+  const last = cs.find((c) => c.attribute === 'LastName')?.column;
+  if (!first || !last) return cs.map((c) => `${r}.${c.column}`);
+  const sim = (a: string, b: string): string =>
+    `coalesce(jaro_winkler_similarity(${l}.${a}, ${r}.${b}), 0)`;
+  const swapped = `(${sim(first, last)} + ${sim(last, first)} > ${sim(first, first)} + ${sim(last, last)})`;
+  return cs.map((c) => {
+    if (c.column === first) return `CASE WHEN ${swapped} THEN ${r}.${last} ELSE ${r}.${first} END`;
+    if (c.column === last) return `CASE WHEN ${swapped} THEN ${r}.${first} ELSE ${r}.${last} END`;
+    return `${r}.${c.column}`;
+  });
 }

@@ -6,12 +6,12 @@
  * kept with their per-comparison levels and weights as the explanation.
  */
 import type { WarehouseWriter } from '../warehouse/index.js';
-import { levelLabel, levelSql, levelsFor } from './comparisons.js';
+import { levelLabel, levelSql, levelsFor, rightSides } from './comparisons.js';
 import { runSessions, type FsModel, type Pattern } from './em.js';
 import type { NormalizedColumns } from './pairs.table.js';
 import { PAIRS, scopeSql } from './pairs.table.js';
 import { RECORDS } from './records.stage.js';
-import { blockingBudget, defaultNormalization } from './unify.defaults.js';
+import { ALL_PAIRS_LIMIT, blockingBudget, defaultNormalization } from './unify.defaults.js';
 import type { UnifyPlan } from './unify.plan.js';
 import type { SemanticType } from './unify.schema.js';
 
@@ -31,6 +31,8 @@ export interface ProbabilisticStats {
   randomPairs: number;
   emIterations: number;
   emConverged: boolean;
+  /** True when the input was small enough to compare every pair instead of blocking. */
+  comparedAllPairs: boolean;
   blockingRules: string[][];
   model: {
     lambda: number;
@@ -68,10 +70,12 @@ export function planProbabilisticColumns(
   };
 }
 
-const gammaList = (cs: Comparison[], l: string, r: string): string =>
-  cs
-    .map((c, k) => `${levelSql(c.type, `${l}.${c.column}`, `${r}.${c.column}`)} AS g${k}`)
+function gammaList(cs: Comparison[], l: string, r: string): string {
+  const rights = rightSides(cs, l, r);
+  return cs
+    .map((c, k) => `${levelSql(c.type, `${l}.${c.column}`, rights[k]!)} AS g${k}`)
     .join(', ');
+}
 
 async function estimateU(
   w: WarehouseWriter,
@@ -125,7 +129,16 @@ export async function matchProbabilistically(
   await w.run('CREATE OR REPLACE TEMP TABLE _unify_cand (l BIGINT, r BIGINT, b INTEGER)');
   const records = Number((await w.all(`SELECT count(*)::BIGINT AS n FROM ${RECORDS}`))[0]?.n ?? 0);
   const used: number[] = [];
-  for (const [b, rule] of cols.blocking.entries()) {
+  // Blocking only saves work; when every pair is cheap to compare, the defaults compare them all
+  // (one session, nothing masked) rather than lose the pairs no blocking rule would propose.
+  const comparesAll =
+    plan.probabilistic.defaultBlocking && (records * (records - 1)) / 2 <= ALL_PAIRS_LIMIT;
+  if (comparesAll) {
+    await w.run(`INSERT INTO _unify_cand SELECT l._rid, r._rid, -1 FROM ${RECORDS} l
+      JOIN ${RECORDS} r ON l._rid < r._rid WHERE ${scopeSql('all')}`);
+    used.push(-1);
+  }
+  for (const [b, rule] of (comparesAll ? [] : cols.blocking).entries()) {
     if (plan.probabilistic.defaultBlocking) {
       const keys = rule.join(', ');
       const size = await w.all(`SELECT coalesce(sum(n * (n - 1) / 2), 0)::DOUBLE AS p FROM (
@@ -158,7 +171,9 @@ export async function matchProbabilistically(
       .filter((r) => Number(r.b) === b)
       .map((r) => ({ levels: cs.map((_, k) => Number(r[`g${k}`])), count: Number(r.n) })),
     masked: new Set(
-      cs.flatMap((c, k) => (blocks(plan.probabilistic.blocking[b]!, c.attribute) ? [k] : [])),
+      cs.flatMap((c, k) =>
+        b >= 0 && blocks(plan.probabilistic.blocking[b]!, c.attribute) ? [k] : [],
+      ),
     ),
   }));
   const em = runSessions(sessions, patterns, random.u, {
@@ -189,7 +204,8 @@ export async function matchProbabilistically(
     randomPairs: random.pairs,
     emIterations: em.iterations,
     emConverged: em.converged,
-    blockingRules: used.map((b) => plan.probabilistic.blocking[b]!),
+    comparedAllPairs: comparesAll,
+    blockingRules: used.filter((b) => b >= 0).map((b) => plan.probabilistic.blocking[b]!),
     model: {
       lambda: model.lambda,
       prior,

@@ -130,11 +130,17 @@ export async function buildRecords(
     return `SELECT ${cols.join(', ')} FROM ${quoteIdent(t.warehouseTable)}`;
   });
   await w.run(
-    `CREATE OR REPLACE TABLE ${RECORDS} AS
-     SELECT (row_number() OVER (ORDER BY _tbl, _key) - 1)::BIGINT AS _rid, *
-     FROM (${selects.join(' UNION ALL BY NAME ')})`,
+    `CREATE OR REPLACE TEMP TABLE _unify_stack AS ${selects.join(' UNION ALL BY NAME ')}`,
     params.values,
   );
+  // Numbering sorts only (position, table, key) and joins back: a window over the whole row would
+  // sort every attribute and normalized column along with it.
+  await w.run(`CREATE OR REPLACE TABLE ${RECORDS} AS
+    SELECT o._rid, s.* FROM _unify_stack s JOIN (
+      SELECT rowid AS _pos, (row_number() OVER (ORDER BY _tbl, _key) - 1)::BIGINT AS _rid
+      FROM _unify_stack
+    ) o ON o._pos = s.rowid`);
+  await w.run('DROP TABLE _unify_stack');
   const rows = await w.all(`SELECT _src, count(*)::BIGINT AS n FROM ${RECORDS} GROUP BY _src`);
   return new Map(rows.map((r) => [String(r._src), Number(r.n)]));
 }

@@ -72,6 +72,12 @@ export const DEFAULT_BLOCKING: string[][] = [
   ['PostalCode'],
 ];
 
+/**
+ * With default blocking, inputs with at most this many record pairs (about 1,400 records) compare
+ * every pair: that takes well under a second, and blocking would only cost recall.
+ */
+export const ALL_PAIRS_LIMIT = 1_000_000;
+
 /** Pairs one default blocking rule may produce: 5 per record, and at least 200,000. */
 export function blockingBudget(records: number): number {
   return Math.max(200_000, 5 * records);
