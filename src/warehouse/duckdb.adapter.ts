@@ -37,6 +37,8 @@ async function readAll(con: DuckDBConnection, sql: string, params?: SqlValue[]):
 
 class DuckDbInstanceWarehouse implements InstanceWarehouse {
   private queue: Promise<unknown> = Promise.resolve();
+  private writesDone = 0;
+  private writing = false;
 
   constructor(
     readonly instance: string,
@@ -58,9 +60,12 @@ class DuckDbInstanceWarehouse implements InstanceWarehouse {
       signal?.throwIfAborted();
       const onAbort = (): void => this.writer.interrupt();
       signal?.addEventListener('abort', onAbort, { once: true });
+      this.writing = true;
       try {
         return await work(this.makeWriter());
       } finally {
+        this.writing = false;
+        this.writesDone++;
         signal?.removeEventListener('abort', onAbort);
       }
     };
@@ -75,6 +80,10 @@ class DuckDbInstanceWarehouse implements InstanceWarehouse {
       [name],
     );
     return rows.length > 0;
+  }
+
+  catalogStamp(): number | undefined {
+    return this.writing ? undefined : this.writesDone;
   }
 
   close(): void {
