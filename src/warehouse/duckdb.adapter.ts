@@ -44,8 +44,9 @@ const maxIdleReaders = 8;
 const maxStatementsPerReader = 32;
 
 /**
- * A reader connection with its prepared statements by SQL text, valid for one catalog stamp: after
- * a write they are dropped and prepared again, so a plan never outlives the tables it was bound to.
+ * A reader connection with its prepared statements by SQL text, kept for one catalog stamp: after a
+ * write they are dropped and prepared again rather than relying on DuckDB to rebind a plan whose
+ * tables were replaced.
  */
 interface Reader {
   con: DuckDBConnection;
@@ -91,8 +92,8 @@ class DuckDbInstanceWarehouse implements InstanceWarehouse {
 
   /**
    * Reads on a pooled connection. While no write runs, statements are prepared once per reader and
-   * catalog stamp and then only bound and executed (a point lookup skips planning); during a write
-   * each read is prepared afresh.
+   * catalog stamp and then only bound and executed (a repeated point lookup skips the prepare round
+   * trip); during a write each read is prepared afresh.
    */
   async query(sql: string, params?: SqlValue[]): Promise<Row[]> {
     const reader = this.idle.pop() ?? {
