@@ -20,7 +20,12 @@ import { MeasureService } from './measures/index.js';
 import { createSnapshotTaskKind } from './odata/index.js';
 import { SegmentService } from './segments/index.js';
 import { openSqliteState, type StateStore } from './state/index.js';
-import { createMetricRecorder, createRefreshEvents, type RecordMetric } from './triggers/index.js';
+import {
+  createMetricRecorder,
+  createRefreshEvents,
+  eventCatalog,
+  type RecordMetric,
+} from './triggers/index.js';
 import { createUnifyTaskKinds } from './unify/index.js';
 import { DuckDbWarehouse, type Warehouse } from './warehouse/index.js';
 
@@ -144,6 +149,7 @@ export async function createApp(opts: AppOptions): Promise<App> {
     dataDir: config.dataDir,
     logLevel: config.logLevel,
     consoleDir: config.consoleDir,
+    events: eventCatalog(),
   });
   return {
     config,

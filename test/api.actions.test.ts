@@ -308,6 +308,36 @@ void describe('actions API', () => {
     await createCustomers(wh, 30);
   });
 
+  void it('reads follow a refresh that changes columns at once (cached column lists and prepared statements end with each write)', async () => {
+    const wh = await app.warehouse.open('default');
+    const read = async (): Promise<[Json, Json[]]> => [
+      (await call(`${data}/Customer/c-004`)).body,
+      await items("$filter=CustomerId le 'c-001'&$select=CustomerId,LoyaltyPoints"),
+    ];
+    const [item, rows] = await read();
+    assert.equal(item.LoyaltyPoints, 40);
+    assert.equal('Tier' in item, false);
+    assert.deepEqual(rows, [
+      { CustomerId: 'c-000', LoyaltyPoints: 0 },
+      { CustomerId: 'c-001', LoyaltyPoints: 10 },
+    ]);
+    await wh.write(async (w) => {
+      await w.run(`CREATE OR REPLACE TABLE "Customer" AS
+        SELECT * REPLACE (CAST("LoyaltyPoints" AS VARCHAR) || ' pts' AS "LoyaltyPoints"), 'gold' AS "Tier"
+        FROM "Customer"`);
+    });
+    const [changed, changedRows] = await read();
+    assert.equal(changed.LoyaltyPoints, '40 pts');
+    assert.equal(changed.Tier, 'gold');
+    assert.deepEqual(changedRows, [
+      { CustomerId: 'c-000', LoyaltyPoints: '0 pts' },
+      { CustomerId: 'c-001', LoyaltyPoints: '10 pts' },
+    ]);
+    assert.equal((await items("$filter=Tier eq 'gold'&$top=100")).length, 30);
+    await createCustomers(wh, 30);
+    assert.equal('Tier' in (await call(`${data}/Customer/c-004`)).body, false);
+  });
+
   void it('Update item shows a profile change at once, until validUntil, without touching segments', async () => {
     const before = await call(`${data}/SegmentMembership?$count=true`);
     const patched = await call(`${data}/Customer/c-005`, {

@@ -5,7 +5,10 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import SwaggerParser from '@apidevtools/swagger-parser';
-import { startTestApp, type TestApp } from './support/app.js';
+import { toSwagger2Schema } from '../src/api/connector/connector.package.js';
+import { EventTypes, eventCatalog, eventDataSchemas } from '../src/triggers/index.js';
+import { auth, startTestApp, type TestApp } from './support/app.js';
+import { loadFixture } from './support/customer.fixture.js';
 
 type Json = Record<string, unknown>;
 type Op = Json & { operationId: string; parameters?: Json[]; responses: Json };
@@ -118,6 +121,97 @@ void describe('Power Automate connector package', () => {
     });
   });
 
+  void it("takes each trigger's firing rule and delivery schema from the triggers' event catalog", () => {
+    const catalog = eventCatalog();
+    assert.deepEqual(
+      catalog.map((e) => e.type),
+      [...EventTypes],
+    );
+    const triggers = ops().filter((o) => o['x-ms-trigger'] !== undefined);
+    for (const e of catalog) {
+      const t = doc.paths[`/v1/instances/{instance}/subscriptions/events/${e.type}`]?.post;
+      if (e.type === 'subscription.disabled') {
+        assert.equal(t, undefined, 'an operational event, not a connector trigger');
+        continue;
+      }
+      assert.ok(t && triggers.includes(t), e.type);
+      assert.equal(t.description, `Fires when ${e.firingRule}`);
+      const schema = (t['x-ms-notification-content'] as { schema: Json }).schema;
+      const props = schema.properties as Record<string, Json>;
+      assert.deepEqual(Object.keys(props), ['id', 'type', 'timestamp', 'instance', 'data']);
+      assert.deepEqual(props.type!.enum, [e.type]);
+      const { 'x-ms-summary': summary, ...data } = props.data!;
+      assert.equal(summary, 'Event data');
+      assert.deepEqual(data, toSwagger2Schema(eventDataSchemas[e.type]));
+      const body = t.parameters!.find((p) => p.in === 'body')!.schema as Json;
+      assert.deepEqual(
+        Object.keys(body.properties as Json).sort(),
+        ['url', ...e.parameters.allowed].sort(),
+      );
+      assert.deepEqual(body.required, ['url', ...e.parameters.required]);
+    }
+  });
+
+  void it('fills the trigger dropdowns from ListDataSources, ListSegments and scalar ListMeasures', () => {
+    const dropdown = (event: string, param: string): Json => {
+      const t = doc.paths[`/v1/instances/{instance}/subscriptions/events/${event}`]!.post!;
+      const body = t.parameters!.find((p) => p.in === 'body')!.schema as Json;
+      return (body.properties as Record<string, Json>)[param]!['x-ms-dynamic-values'] as Json;
+    };
+    assert.equal(dropdown('datasource.refresh.failed', 'source').operationId, 'ListDataSources');
+    const segment = dropdown('segment.threshold.crossed', 'segment');
+    assert.deepEqual(
+      [segment.operationId, segment.parameters, segment['value-path']],
+      ['ListSegments', { instance: { parameter: 'instance' } }, 'name'],
+    );
+    const measure = dropdown('measure.threshold.crossed', 'measure');
+    assert.deepEqual(
+      [measure.operationId, measure.parameters],
+      ['ListMeasures', { instance: { parameter: 'instance' }, scalar: { value: true } }],
+    );
+    const listMeasures = ops().find((o) => o.operationId === 'ListMeasures')!;
+    assert.equal(listMeasures['x-ms-visibility'], 'internal');
+    const scalar = listMeasures.parameters!.find((p) => p.name === 'scalar')!;
+    assert.deepEqual([scalar.in, scalar.type], ['query', 'boolean']);
+    assert.equal(
+      ops().find((o) => o.operationId === 'ListSegments')!['x-ms-visibility'],
+      'internal',
+    );
+  });
+
+  void it('lists only scalar measures with scalar=true, the others with false', async () => {
+    await loadFixture(await app.warehouse.open('default'));
+    const url = '/v1/instances/default/manage/measures';
+    for (const payload of [
+      { name: 'Revenue', activityType: 'Purchase', aggregate: 'sum', expression: 'Amount' },
+      { name: 'ByChannel', activityType: 'Purchase', aggregate: 'count', dimensions: ['Channel'] },
+      {
+        name: 'Spend',
+        activityType: 'Purchase',
+        aggregate: 'sum',
+        expression: 'Amount',
+        perCustomer: true,
+      },
+    ]) {
+      const r = await app.http.inject({ method: 'POST', url, headers: auth, payload });
+      assert.equal(r.statusCode, 201, r.body);
+    }
+    const names = async (q: string): Promise<string[]> => {
+      const r = await app.http.inject({ url: `${url}${q}`, headers: auth });
+      assert.equal(r.statusCode, 200, r.body);
+      return r
+        .json<{ value: { name: string }[] }>()
+        .value.map((m) => m.name)
+        .sort();
+    };
+    assert.deepEqual(await names(''), ['ByChannel', 'Revenue', 'Spend']);
+    assert.deepEqual(await names('?scalar=true'), ['Revenue']);
+    assert.deepEqual(await names('?scalar=false'), ['ByChannel', 'Spend']);
+    const bad = await app.http.inject({ url: `${url}?scalar=maybe`, headers: auth });
+    assert.equal(bad.statusCode, 400);
+    assert.equal(bad.json<Json>().field, 'querystring/scalar');
+  });
+
   void it('ships apiProperties.json, readme.md and a PNG icon, also as one ZIP', async () => {
     const props = (
       await app.http.inject({ url: '/v1/connector/powerautomate/apiProperties.json' })
@@ -155,7 +249,6 @@ void describe('Power Automate connector package', () => {
   });
 
   void it('event-scoped subscription routes refuse unknown events and forward known ones', async () => {
-    const auth = { authorization: 'Bearer test-admin-key' };
     const bad = await app.http.inject({
       method: 'POST',
       url: '/v1/instances/default/subscriptions/events/nope',
@@ -170,16 +263,8 @@ void describe('Power Automate connector package', () => {
       headers: auth,
       payload: { url: 'http://127.0.0.1:9/hook' },
     });
-    // Forwarded to POST …/subscriptions (served by the triggers domain when it is wired in).
-    const subs = app.http.hasRoute({
-      method: 'POST',
-      url: '/v1/instances/:instance/subscriptions',
-    });
-    if (!subs)
-      assert.match(
-        fwd.json<{ detail: string }>().detail,
-        /POST \/v1\/instances\/default\/subscriptions/,
-      );
-    else assert.equal(fwd.statusCode, 201);
+    // Forwarded to POST …/subscriptions with the event of the path.
+    assert.equal(fwd.statusCode, 201, fwd.body);
+    assert.equal(fwd.json<Json>().event, 'unification.completed');
   });
 });

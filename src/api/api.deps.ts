@@ -1,9 +1,9 @@
 import type { MeasureService } from '../measures/index.js';
-import type { ConnectorEvent } from './connector/connector.events.js';
 import type { SubscriptionDeps } from '../delivery/index.js';
 import type { RefreshService } from '../refresh/index.js';
 import type { SegmentService } from '../segments/index.js';
 import type { StateStore } from '../state/index.js';
+import type { EventCatalogEntry } from '../triggers/index.js';
 import type { Warehouse } from '../warehouse/index.js';
 
 /** What the HTTP layer needs; built by `createApp` (the composition root). */
@@ -23,6 +23,6 @@ export interface ApiDeps {
   logLevel: string;
   /** The built console served at `/`. */
   consoleDir: string;
-  /** The triggers' event catalog for the connector package; defaults to design §6.1's six events. */
-  events?: ConnectorEvent[];
+  /** The triggers' event catalog: the connector package's triggers and notification schemas. */
+  events: EventCatalogEntry[];
 }

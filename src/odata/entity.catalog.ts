@@ -8,7 +8,7 @@ import { primaryKeyColumns } from '../sources/index.js';
 import type { StateStore } from '../state/index.js';
 import { quoteIdent, toTableName, type InstanceWarehouse } from '../warehouse/index.js';
 import { categorize, type EntityInfo, type EntityKind } from './entity.types.js';
-import { overlayTableOf, overlayTables } from './realtime.overlay.js';
+import { overlayTableOf } from './realtime.overlay.js';
 
 /** Built-in entities and their keys; an empty key means "every column" (no declared key). */
 const builtIn: Record<string, { kind: EntityKind; key: string[] }> = {
@@ -35,19 +35,19 @@ async function sourceTables(state: StateStore, instance: string): Promise<Source
   return { tables };
 }
 
-async function describeTables(
-  wh: InstanceWarehouse,
-  names: string[],
-): Promise<Map<string, { name: string; sqlType: string }[]>> {
-  if (names.length === 0) return new Map();
+/** Columns of the instance's tables and views by table name, in column order. */
+export type TableColumns = Map<string, { name: string; sqlType: string }[]>;
+
+/** Reads the columns of every table and view of the warehouse's main schema. */
+export type TableColumnsReader = (wh: InstanceWarehouse) => Promise<TableColumns>;
+
+export const readTableColumns: TableColumnsReader = async (wh) => {
   const rows = await wh.query(
     `SELECT table_name, column_name, data_type FROM duckdb_columns()
      WHERE schema_name = 'main' AND database_name = current_database()
-       AND table_name IN (${names.map((_, i) => `$${i + 1}`).join(', ')})
      ORDER BY table_name, column_index`,
-    names,
   );
-  const out = new Map<string, { name: string; sqlType: string }[]>();
+  const out: TableColumns = new Map();
   for (const r of rows) {
     const t = String(r.table_name);
     const list = out.get(t) ?? [];
@@ -55,6 +55,27 @@ async function describeTables(
     out.set(t, list);
   }
   return out;
+};
+
+/**
+ * A reader that keeps each instance's table columns until the warehouse's catalog stamp changes
+ * (after any write), so per-request reads skip the catalog query. While a write runs nothing is
+ * cached: the catalog may be changing.
+ */
+export function createTableColumnsCache(): TableColumnsReader {
+  const cached = new Map<string, { stamp: number; tables: Promise<TableColumns> }>();
+  return (wh) => {
+    const stamp = wh.catalogStamp();
+    if (stamp === undefined) return readTableColumns(wh);
+    const hit = cached.get(wh.instance);
+    if (hit?.stamp === stamp) return hit.tables;
+    const tables = readTableColumns(wh);
+    cached.set(wh.instance, { stamp, tables });
+    tables.catch(() => {
+      if (cached.get(wh.instance)?.tables === tables) cached.delete(wh.instance);
+    });
+    return tables;
+  };
 }
 
 function toEntity(
@@ -94,10 +115,11 @@ export async function listEntities(
   state: StateStore,
   wh: InstanceWarehouse,
   instance: string,
+  readTables: TableColumnsReader = readTableColumns,
 ): Promise<EntityInfo[]> {
   const sources = await sourceTables(state, instance);
   const names = [...Object.keys(builtIn), ...[...sources.tables.keys()].sort()];
-  const described = await describeTables(wh, [...names, ...overlayTables]);
+  const described = await readTables(wh);
   const present = new Set(described.keys());
   const out: EntityInfo[] = [];
   for (const name of names) {
@@ -117,6 +139,7 @@ export async function describeEntity(
   wh: InstanceWarehouse,
   instance: string,
   name: string,
+  readTables: TableColumnsReader = readTableColumns,
 ): Promise<EntityInfo | undefined> {
   const b = builtIn[name];
   let key = b?.key;
@@ -124,12 +147,7 @@ export async function describeEntity(
     key = (await sourceTables(state, instance)).tables.get(name);
     if (!key) return undefined;
   }
-  const overlay = overlayTableOf(name);
-  const described = await describeTables(wh, [
-    name,
-    ...(name === 'Customer' ? ['SegmentMembership'] : []),
-    ...(overlay ? [overlay] : []),
-  ]);
+  const described = await readTables(wh);
   const cols = described.get(name);
   if (!cols) return undefined;
   return toEntity(name, b?.kind ?? 'source', key ?? [], cols, new Set(described.keys()));

@@ -21,7 +21,6 @@ import type { SqlParams } from './sql.params.js';
 
 export const profileOverlay = '_realtime_profile';
 export const activityOverlay = '_realtime_activity';
-export const overlayTables = [profileOverlay, activityOverlay];
 
 export function overlayTableOf(entity: string): string | undefined {
   if (entity === 'Customer') return profileOverlay;

@@ -174,6 +174,25 @@ export const eventParameters: Record<EventType, { allowed: string[]; required: s
   'subscription.disabled': { allowed: [], required: [] },
 };
 
+/** One event type as data: its firing rule, subscription parameters and delivered envelope. */
+export interface EventCatalogEntry {
+  type: EventType;
+  firingRule: string;
+  parameters: { allowed: string[]; required: string[] };
+  /** JSON schema of a delivery body (and of an item of the event feed). */
+  envelope: TSchema;
+}
+
+/** The whole catalog, in `EventTypes` order: what the API's connector package is generated from. */
+export function eventCatalog(): EventCatalogEntry[] {
+  return EventTypes.map((type) => ({
+    type,
+    firingRule: firingRules[type],
+    parameters: eventParameters[type],
+    envelope: eventEnvelopeSchema(type),
+  }));
+}
+
 export function isEventType(s: string): s is EventType {
   return (EventTypes as readonly string[]).includes(s);
 }

@@ -1,5 +1,6 @@
 export {
   EventTypes,
+  eventCatalog,
   eventDataSchemas,
   eventEnvelopeSchema,
   eventParameters,
@@ -8,6 +9,7 @@ export {
   newEventId,
   envelopeOf,
   type EventType,
+  type EventCatalogEntry,
 } from './event.catalog.js';
 export { sampleEvent } from './event.samples.js';
 export { stepThreshold, evaluateThresholds, type ThresholdState } from './threshold.rules.js';

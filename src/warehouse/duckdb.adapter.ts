@@ -1,7 +1,11 @@
 /** Embedded warehouse: one DuckDB file per instance under `<dataDir>/warehouse/`. */
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
+import {
+  DuckDBInstance,
+  type DuckDBConnection,
+  type DuckDBPreparedStatement,
+} from '@duckdb/node-api';
 import type {
   InstanceWarehouse,
   Row,
@@ -35,8 +39,50 @@ async function readAll(con: DuckDBConnection, sql: string, params?: SqlValue[]):
   return reader.getRowObjectsJS().map((r) => normalizeRow(r as Record<string, unknown>));
 }
 
+/** Idle reader connections kept open, and prepared statements kept per reader. */
+const maxIdleReaders = 8;
+const maxStatementsPerReader = 32;
+
+/**
+ * A reader connection with its prepared statements by SQL text, kept for one catalog stamp: after a
+ * write they are dropped and prepared again rather than relying on DuckDB to rebind a plan whose
+ * tables were replaced.
+ */
+interface Reader {
+  con: DuckDBConnection;
+  stamp: number | undefined;
+  statements: Map<string, DuckDBPreparedStatement>;
+}
+
+function dropStatements(reader: Reader): void {
+  for (const st of reader.statements.values()) st.destroySync();
+  reader.statements.clear();
+}
+
+async function readPrepared(reader: Reader, sql: string, params?: SqlValue[]): Promise<Row[]> {
+  let st = reader.statements.get(sql);
+  if (st) reader.statements.delete(sql);
+  else {
+    st = await reader.con.prepare(sql);
+    if (reader.statements.size >= maxStatementsPerReader) {
+      const [oldest, old] = reader.statements.entries().next().value!;
+      reader.statements.delete(oldest);
+      old.destroySync();
+    }
+  }
+  reader.statements.set(sql, st); // most recently used last
+  st.clearBindings();
+  if (params && params.length > 0) st.bind(params);
+  const result = await st.runAndReadAll();
+  return result.getRowObjectsJS().map((r) => normalizeRow(r as Record<string, unknown>));
+}
+
 class DuckDbInstanceWarehouse implements InstanceWarehouse {
   private queue: Promise<unknown> = Promise.resolve();
+  private writesDone = 0;
+  private writing = false;
+  private closed = false;
+  private readonly idle: Reader[] = [];
 
   constructor(
     readonly instance: string,
@@ -44,12 +90,33 @@ class DuckDbInstanceWarehouse implements InstanceWarehouse {
     private readonly writer: DuckDBConnection,
   ) {}
 
+  /**
+   * Reads on a pooled connection. While no write runs, statements are prepared once per reader and
+   * catalog stamp and then only bound and executed (a repeated point lookup skips the prepare round
+   * trip); during a write each read is prepared afresh.
+   */
   async query(sql: string, params?: SqlValue[]): Promise<Row[]> {
-    const con = await this.db.connect();
+    const reader = this.idle.pop() ?? {
+      con: await this.db.connect(),
+      stamp: undefined,
+      statements: new Map<string, DuckDBPreparedStatement>(),
+    };
+    let reusable = true;
     try {
-      return await readAll(con, sql, params);
+      const stamp = this.catalogStamp();
+      if (stamp !== reader.stamp) dropStatements(reader);
+      reader.stamp = stamp;
+      if (stamp === undefined) return await readAll(reader.con, sql, params);
+      return await readPrepared(reader, sql, params);
+    } catch (e) {
+      reusable = false;
+      throw e;
     } finally {
-      con.closeSync();
+      if (reusable && !this.closed && this.idle.length < maxIdleReaders) this.idle.push(reader);
+      else {
+        dropStatements(reader);
+        reader.con.closeSync();
+      }
     }
   }
 
@@ -58,9 +125,12 @@ class DuckDbInstanceWarehouse implements InstanceWarehouse {
       signal?.throwIfAborted();
       const onAbort = (): void => this.writer.interrupt();
       signal?.addEventListener('abort', onAbort, { once: true });
+      this.writing = true;
       try {
         return await work(this.makeWriter());
       } finally {
+        this.writing = false;
+        this.writesDone++;
         signal?.removeEventListener('abort', onAbort);
       }
     };
@@ -77,7 +147,16 @@ class DuckDbInstanceWarehouse implements InstanceWarehouse {
     return rows.length > 0;
   }
 
+  catalogStamp(): number | undefined {
+    return this.writing ? undefined : this.writesDone;
+  }
+
   close(): void {
+    this.closed = true;
+    for (const reader of this.idle.splice(0)) {
+      dropStatements(reader);
+      reader.con.closeSync();
+    }
     this.writer.closeSync();
     this.db.closeSync();
   }

@@ -28,6 +28,12 @@ export interface InstanceWarehouse {
    */
   write<T>(work: (w: WarehouseWriter) => Promise<T>, signal?: AbortSignal): Promise<T>;
   tableExists(name: string): Promise<boolean>;
+  /**
+   * A number that changes after every write unit of work, or undefined while one is running.
+   * Facts read from the catalog (tables, columns) stay true while the stamp they were read under
+   * is unchanged, so readers may cache them against it.
+   */
+  catalogStamp(): number | undefined;
 }
 
 export interface Warehouse {

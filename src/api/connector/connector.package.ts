@@ -4,7 +4,8 @@
  * connector's operations and decorated with the `x-ms-*` extensions), `apiProperties.json`, a
  * readme and an icon.
  */
-import type { ConnectorEvent } from './connector.events.js';
+import type { EventCatalogEntry } from '../../triggers/index.js';
+import { connectorTriggers } from './connector.events.js';
 
 type Json = Record<string, unknown>;
 type Operation = Json & { operationId?: string; parameters?: Json[]; responses?: Json };
@@ -98,7 +99,28 @@ function decorateParameter(p: Json, operationId: string): void {
   }
 }
 
-function triggerOperation(e: ConnectorEvent, has: (op: string) => boolean): Operation {
+const envelopeSummaries: Record<string, string> = {
+  id: 'Event id',
+  type: 'Event type',
+  timestamp: 'Time',
+  instance: 'Instance',
+  data: 'Event data',
+};
+
+/** The catalog's delivery schema in Swagger 2.0 form, with designer names on the envelope fields. */
+function notificationSchema(e: EventCatalogEntry): Json {
+  const schema = toSwagger2Schema(e.envelope) as Json & { properties: Record<string, Json> };
+  for (const [k, prop] of Object.entries(schema.properties)) {
+    prop['x-ms-summary'] = envelopeSummaries[k] ?? k;
+  }
+  return schema;
+}
+
+function triggerOperation(
+  e: EventCatalogEntry,
+  name: { operationId: string; summary: string },
+  has: (op: string) => boolean,
+): Operation {
   const props: Json = {
     url: {
       type: 'string',
@@ -116,7 +138,8 @@ function triggerOperation(e: ConnectorEvent, has: (op: string) => boolean): Oper
       ? listFrom('ListMeasures', { scalar: { value: true } })
       : undefined,
   };
-  for (const p of e.parameters) {
+  const required = e.parameters.required;
+  for (const p of e.parameters.allowed) {
     const numeric = p === 'threshold' || p === 'rearmBelow';
     props[p] = {
       type: numeric ? 'number' : 'string',
@@ -126,14 +149,14 @@ function triggerOperation(e: ConnectorEvent, has: (op: string) => boolean): Oper
           ? 'Fires when the value rises above this'
           : p === 'rearmBelow'
             ? 'Fires again only after the value falls to this (default: the threshold)'
-            : `Only this ${p}${e.required.includes(p) ? '' : ' (all when empty)'}`,
+            : `Only this ${p}${required.includes(p) ? '' : ' (all when empty)'}`,
       ...(dyn[p] && { 'x-ms-dynamic-values': dyn[p] }),
     };
   }
   return {
-    operationId: e.operationId,
-    summary: e.summary,
-    description: e.description,
+    operationId: name.operationId,
+    summary: name.summary,
+    description: `Fires when ${e.firingRule}`,
     tags: ['triggers'],
     'x-ms-trigger': 'single',
     parameters: [
@@ -151,7 +174,7 @@ function triggerOperation(e: ConnectorEvent, has: (op: string) => boolean): Oper
         in: 'body',
         required: true,
         'x-ms-summary': 'Subscription',
-        schema: { type: 'object', required: ['url', ...e.required], properties: props },
+        schema: { type: 'object', required: ['url', ...required], properties: props },
       },
     ],
     responses: {
@@ -163,16 +186,7 @@ function triggerOperation(e: ConnectorEvent, has: (op: string) => boolean): Oper
     },
     'x-ms-notification-content': {
       description: `A ${e.type} event`,
-      schema: {
-        type: 'object',
-        properties: {
-          id: { type: 'string', 'x-ms-summary': 'Event id' },
-          type: { type: 'string', 'x-ms-summary': 'Event type' },
-          timestamp: { type: 'string', format: 'date-time', 'x-ms-summary': 'Time' },
-          instance: { type: 'string', 'x-ms-summary': 'Instance' },
-          data: e.data,
-        },
-      },
+      schema: notificationSchema(e),
     },
   };
 }
@@ -207,7 +221,7 @@ export function toSwagger2Schema(node: unknown): unknown {
 /** Reduces the full Swagger 2.0 document to the connector's operations and decorates them. */
 export function buildApiDefinition(
   full: Json,
-  events: ConnectorEvent[],
+  events: EventCatalogEntry[],
   target: { host: string; scheme: string },
 ): Json {
   const paths: Record<string, Record<string, Operation>> = {};
@@ -241,8 +255,10 @@ export function buildApiDefinition(
     }
   }
   for (const e of events) {
+    const name = connectorTriggers[e.type];
+    if (!name) continue;
     paths[`/v1/instances/{instance}/subscriptions/events/${e.type}`] = {
-      post: triggerOperation(e, (op) => known.has(op)),
+      post: triggerOperation(e, name, (op) => known.has(op)),
     };
   }
   paths['/v1/instances/{instance}/subscriptions/{id}'] = {

@@ -6,7 +6,6 @@ import Fastify, { type FastifyInstance } from 'fastify';
 import swagger from '@fastify/swagger';
 import { StringEnum, Type, type Static } from '../../schema/index.js';
 import type { ApiDeps } from '../api.deps.js';
-import { defaultConnectorEvents } from '../connector/connector.events.js';
 import {
   apiProperties,
   buildApiDefinition,
@@ -26,7 +25,7 @@ export function registerConnectorRoutes(
   deps: ApiDeps,
   registerRoutes: (app: FastifyInstance, deps: ApiDeps) => void,
 ): void {
-  const events = deps.events ?? defaultConnectorEvents;
+  const { events } = deps;
   let swagger2: Promise<Record<string, unknown>> | undefined;
   /** The whole route table as Swagger 2.0, generated once by a second app in swagger mode. */
   const fullSwagger = (): Promise<Record<string, unknown>> =>

@@ -5,6 +5,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { ErrorCode, makeError } from '../../errors/index.js';
 import {
+  createTableColumnsCache,
   describeEntity,
   getItem,
   listEntities,
@@ -86,13 +87,15 @@ function nextLink(req: FastifyRequest, q: ItemsQuerystringT, token: string): str
 }
 
 export function registerDataRoutes(app: FastifyInstance, deps: ApiDeps): void {
+  // Column lists come from the catalog once per warehouse write, not once per request.
+  const readTables = createTableColumnsCache();
   const entityOr404 = async (
     instance: string,
     name: string,
     reply: FastifyReply,
   ): Promise<EntityInfo | undefined> => {
     const wh = await deps.warehouse.open(instance);
-    const e = await describeEntity(deps.state, wh, instance, name);
+    const e = await describeEntity(deps.state, wh, instance, name, readTables);
     if (!e) void sendProblem(reply, entityNotFound(instance, name));
     return e;
   };
@@ -112,7 +115,7 @@ export function registerDataRoutes(app: FastifyInstance, deps: ApiDeps): void {
     async (req) => {
       const { instance } = req.params;
       const wh = await deps.warehouse.open(instance);
-      const entities = await listEntities(deps.state, wh, instance);
+      const entities = await listEntities(deps.state, wh, instance, readTables);
       const refreshes = new Map(
         (await deps.state.lastSourceRefreshes(instance)).map((r) => [r.source, r.endedAt]),
       );

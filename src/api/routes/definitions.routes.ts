@@ -15,6 +15,13 @@ export interface DefinitionApi<D extends { name: string }> {
   plural: string;
   /** What one is called in messages, e.g. `segment`. */
   singular: string;
+  /** Operation id of the list route; the connector's dropdowns call it (e.g. `ListSegments`). */
+  listOperationId: string;
+  /**
+   * Boolean filters of the list route by querystring name: `?<name>=true` keeps the definitions
+   * the test holds for, `false` the others (e.g. measures' `scalar`).
+   */
+  listFilters?: Record<string, { description: string; test: (definition: D) => boolean }>;
   list(instance: string): Promise<D[]>;
   get(instance: string, name: string): Promise<D | undefined>;
   save(
@@ -48,17 +55,33 @@ export function registerDefinitionRoutes<D extends { name: string }>(
   const notFound = (name: string): AppError =>
     makeError(ErrorCode.notFound, 'notFound', `no ${api.singular} "${name}"`, 'name');
 
-  app.get<{ Params: InstanceParamsT }>(
+  const filters = Object.entries(api.listFilters ?? {});
+  app.get<{ Params: InstanceParamsT; Querystring: Record<string, boolean | undefined> }>(
     base,
     {
       schema: {
         tags,
+        operationId: api.listOperationId,
         summary: `List ${api.plural} with their last evaluation`,
+        description: `The ${api.plural} of the instance, by name, each with its last evaluation`,
         params: InstanceParams,
+        querystring: Type.Object(
+          Object.fromEntries(
+            filters.map(([name, f]) => [
+              name,
+              Type.Optional(Type.Boolean({ description: f.description })),
+            ]),
+          ),
+          { additionalProperties: false },
+        ),
       },
     },
     async (req) => {
-      const defs = await api.list(req.params.instance);
+      const defs = (await api.list(req.params.instance)).filter((d) =>
+        filters.every(
+          ([name, f]) => req.query[name] === undefined || f.test(d) === req.query[name],
+        ),
+      );
       const value = [];
       for (const d of defs) {
         const [last] = await api.history(req.params.instance, d.name, 1);

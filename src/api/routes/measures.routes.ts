@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { ErrorCode, err, makeError, ok } from '../../errors/index.js';
-import type { MeasureDefinition } from '../../measures/index.js';
+import { measureKind, type MeasureDefinition } from '../../measures/index.js';
 import type { ApiDeps } from '../api.deps.js';
 import { registerDefinitionRoutes } from './definitions.routes.js';
 
@@ -12,6 +12,14 @@ export function registerMeasureRoutes(app: FastifyInstance, deps: ApiDeps): void
     {
       plural: 'measures',
       singular: 'measure',
+      listOperationId: 'ListMeasures',
+      listFilters: {
+        scalar: {
+          description:
+            'true: only business measures without dimensions (the measure trigger takes these); false: only the others',
+          test: (d) => measureKind(d) === 'scalar',
+        },
+      },
       list: (i) => measures.list(i),
       get: (i, n) => measures.get(i, n),
       save: (i, b, base, now) => measures.save(i, b, base, now),

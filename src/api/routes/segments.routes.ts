@@ -12,6 +12,7 @@ export function registerSegmentRoutes(app: FastifyInstance, deps: ApiDeps): void
     {
       plural: 'segments',
       singular: 'segment',
+      listOperationId: 'ListSegments',
       list: (i) => segments.list(i),
       get: (i, n) => segments.get(i, n),
       save: (i, b, base, now) => segments.save(i, b, base, now),
