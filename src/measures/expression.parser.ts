@@ -220,7 +220,7 @@ class Parser {
     this.next();
     if (!this.isSymbol('(')) return { kind: 'column', name: t.value, pos: t.pos };
     if (t.quoted || !isFunction(t.value)) {
-      fail(t.pos, `unknown function "${t.value}"; functions: ${ExpressionFunctions.join(', ')}`);
+      fail(t.pos, `unknown function "${t.value}" (functions: ${ExpressionFunctions.join(', ')})`);
     }
     return this.nest(t, () => this.parseCall(t.value as ExpressionFunction, t.pos));
   }
