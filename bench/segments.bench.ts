@@ -50,7 +50,9 @@ async function buildTables(wh: InstanceWarehouse): Promise<void> {
              ELSE 'c-' || lpad(CAST((h >> 4) % ${customers} AS VARCHAR), 12, '0') END AS CustomerId,
         'Purchase' AS ActivityType,
         TIMESTAMP '2018-01-01' + to_seconds(CAST((h >> 20) % 268000000 AS BIGINT)) AS "Timestamp",
-        round(5 + ((h >> 12) % 50000) / 100.0, 2) AS Amount, 'shop' AS Source,
+        round(5 + ((h >> 12) % 50000) / 100.0, 2) AS Amount,
+        CASE WHEN (h >> 50) % 10 < 3 THEN round((5 + ((h >> 12) % 50000) / 100.0) * 0.1, 2) ELSE 0 END AS Discount,
+        'shop' AS Source,
         'shop_orders' AS SourceTable, 'EUR' AS Currency,
         ['completed', 'completed', 'completed', 'shipped', 'processing', 'cancelled', 'refunded'][1 + CAST((h >> 40) % 7 AS INTEGER)] AS Status,
         ['web', 'web', 'mobile_app', 'marketplace', 'phone'][1 + CAST((h >> 44) % 5 AS INTEGER)] AS Channel
