@@ -83,6 +83,14 @@ function period(now: Date, unit: Unit): [number, number] {
   return [monday, monday + 7 * DAY];
 }
 
+/** A window as [from, to, whether `to` is inside]; an absent bound is undefined. */
+function bounds(w: Window, now: Date): [number | undefined, number | undefined, boolean] {
+  if (w.last !== undefined) return [back(now, w.last, w.unit!), now.getTime(), true];
+  if (w.current !== undefined) return [...period(now, w.current), false];
+  const at = (s: string | undefined) => (s === undefined ? undefined : Date.parse(s));
+  return [at(w.from), at(w.to), false];
+}
+
 type Cell = string | number | boolean | string[] | null;
 
 /** A comparison of one value; NULL satisfies nothing but `exists` is false for it too. */
@@ -97,16 +105,7 @@ function holds(c: Cmp, category: Category, x: Cell, now: Date): boolean {
       typeof v === 'object' ? back(now, v.ago, v.unit) : Date.parse(v as string);
     const have = category === 'date' ? (x as string) : timeOf(x as string);
     if (c.op === 'within') {
-      const w = c.window!;
-      let [from, to, inclusive] = [
-        undefined as number | undefined,
-        undefined as number | undefined,
-        false,
-      ];
-      if (w.last !== undefined)
-        [from, to, inclusive] = [back(now, w.last, w.unit!), now.getTime(), true];
-      else if (w.current !== undefined) [from, to] = period(now, w.current);
-      else [from, to] = [w.from && Date.parse(w.from), w.to && Date.parse(w.to)] as number[];
+      const [from, to, inclusive] = bounds(c.window!, now);
       return (
         (from === undefined || have >= key(from)) &&
         (to === undefined || (inclusive ? have <= key(to) : have < key(to)))
@@ -154,7 +153,7 @@ function selects(rule: Rule, c: Fixture['customers'][number], fx: Fixture, now: 
   if ('attribute' in rule) {
     const attribute = rule.attribute as keyof typeof c;
     const category = customerColumns[attribute]!;
-    return holds(rule as unknown as Cmp, category, c[attribute] as Cell, now);
+    return holds(rule as unknown as Cmp, category, c[attribute], now);
   }
   const where = (rule.where ?? []) as (Cmp & { attribute: keyof FxActivity })[];
   const matching = fx.activities.filter(
