@@ -24,9 +24,10 @@ async function buildTables(wh: InstanceWarehouse): Promise<void> {
     await w.run(`CREATE OR REPLACE TABLE Customer AS
       WITH g AS (SELECT i, hash(i) AS h FROM range(${customers}) t(i)),
       geo AS (SELECT * FROM (VALUES
-        (0, 'London', 'GB'), (1, 'Manchester', 'GB'), (2, 'Berlin', 'DE'), (3, 'Hamburg', 'DE'),
-        (4, 'Paris', 'FR'), (5, 'Lyon', 'FR'), (6, 'Amsterdam', 'NL'), (7, 'Madrid', 'ES'),
-        (8, 'New York', 'US'), (9, 'Chicago', 'US')) v(k, city, country))
+        (0, 'London', 'United Kingdom'), (1, 'Manchester', 'United Kingdom'),
+        (2, 'Berlin', 'Germany'), (3, 'Hamburg', 'Germany'), (4, 'Paris', 'France'),
+        (5, 'Lyon', 'France'), (6, 'Amsterdam', 'Netherlands'), (7, 'Madrid', 'Spain'),
+        (8, 'New York', 'United States'), (9, 'Chicago', 'United States')) v(k, city, country))
       SELECT 'c-' || lpad(CAST(i AS VARCHAR), 12, '0') AS CustomerId,
         'First' || (h % 997) AS FirstName, 'Last' || (h % 1999) AS LastName,
         'First' || (h % 997) || ' Last' || (h % 1999) AS FullName,
@@ -71,7 +72,7 @@ const handWritten: Record<string, string> = {
       ON a.CustomerId = c.CustomerId
     WHERE a.ActivityType = 'Purchase' AND a.Channel = 'mobile_app'
       AND a."Timestamp" >= TIMESTAMP '2024-07-01 00:00:00' AND a."Timestamp" <= TIMESTAMP '2026-07-01 00:00:00'`,
-  ContinentalLoyalty: `SELECT CustomerId FROM Customer WHERE Country IN ('DE', 'FR', 'NL', 'ES')
+  ContinentalLoyalty: `SELECT CustomerId FROM Customer WHERE Country IN ('Germany', 'France', 'Netherlands', 'Spain')
     INTERSECT SELECT CustomerId FROM Customer WHERE LoyaltyPoints >= 5000`,
 };
 
