@@ -35,7 +35,7 @@ void describe('segments: retention of membership deltas', () => {
   void describe('keeping the last 2 evaluations', () => {
     let app: TestApp;
     before(async () => {
-      app = await startTestApp({ TRIBUTARY_SEGMENT_DELTA_KEEP_EVALUATIONS: '2' });
+      app = await startTestApp({ TRIBUTARY_SEGMENT_DELTA_EVALUATIONS: '2' });
       await loadFixture(await app.warehouse.open('default'));
     });
     after(() => app.dispose());
@@ -79,8 +79,8 @@ void describe('segments: retention of membership deltas', () => {
     let app: TestApp;
     before(async () => {
       app = await startTestApp({
-        TRIBUTARY_SEGMENT_DELTA_KEEP_EVALUATIONS: '0',
-        TRIBUTARY_SEGMENT_DELTA_KEEP_DAYS: '10',
+        TRIBUTARY_SEGMENT_DELTA_EVALUATIONS: '0',
+        TRIBUTARY_SEGMENT_DELTA_DAYS: '10',
       });
       await loadFixture(await app.warehouse.open('default'));
     });
@@ -105,9 +105,8 @@ void describe('segments: retention of membership deltas', () => {
   void it('refuses a retention that is not a whole number', () => {
     for (const v of ['-1', '2.5', 'ten']) {
       assert.throws(
-        () => loadConfig({ TRIBUTARY_SEGMENT_DELTA_KEEP_EVALUATIONS: v }),
-        (e) =>
-          e instanceof ConfigError && /TRIBUTARY_SEGMENT_DELTA_KEEP_EVALUATIONS/.test(e.message),
+        () => loadConfig({ TRIBUTARY_SEGMENT_DELTA_EVALUATIONS: v }),
+        (e) => e instanceof ConfigError && /TRIBUTARY_SEGMENT_DELTA_EVALUATIONS/.test(e.message),
       );
     }
     assert.deepEqual(loadConfig({}).segments, { deltaKeepEvaluations: 30, deltaKeepDays: 0 });

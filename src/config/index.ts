@@ -154,12 +154,12 @@ export function loadConfig(
     segments: {
       deltaKeepEvaluations: readInteger(
         env,
-        'TRIBUTARY_SEGMENT_DELTA_KEEP_EVALUATIONS',
+        'TRIBUTARY_SEGMENT_DELTA_EVALUATIONS',
         30,
         0,
         1_000_000,
       ),
-      deltaKeepDays: readInteger(env, 'TRIBUTARY_SEGMENT_DELTA_KEEP_DAYS', 0, 0, 100_000),
+      deltaKeepDays: readInteger(env, 'TRIBUTARY_SEGMENT_DELTA_DAYS', 0, 0, 100_000),
     },
     delivery: {
       allowPrivateTargets: readBoolean(env, 'TRIBUTARY_ALLOW_PRIVATE_TARGETS'),
