@@ -25,6 +25,7 @@ async function makeCsv(dir: string): Promise<string> {
     dir: join(dir, 'gen'),
     customers: Math.ceil(rows * 1.3),
     seed: 42,
+    now: new Date('2026-07-01T00:00:00Z'),
   });
   const out = join(dir, 'contacts.csv');
   const ws = createWriteStream(out);

@@ -115,7 +115,16 @@ export async function createApp(opts: AppOptions): Promise<App> {
   // Segment and measure values go through the trigger evaluation, in the same state transaction.
   const recordMetric = opts.recordMetric ?? createMetricRecorder({ state, notify });
   const measures = new MeasureService({ state, warehouse, recordMetric });
-  const segments = new SegmentService({ state, warehouse, measures, recordMetric });
+  const segments = new SegmentService({
+    state,
+    warehouse,
+    measures,
+    recordMetric,
+    deltaRetention: {
+      evaluations: config.segments.deltaKeepEvaluations,
+      days: config.segments.deltaKeepDays,
+    },
+  });
   const refresh = new RefreshService({
     state,
     kinds: withExtraKinds(

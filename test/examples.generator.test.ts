@@ -9,6 +9,8 @@ import { generateDemo } from '../examples/generator/index.js';
 import type { GeneratedDemo } from '../examples/generator/index.js';
 
 const CUSTOMERS = 1000;
+const NOW = new Date('2026-03-15T12:00:00Z');
+const LATER = new Date('2027-01-10T00:00:00Z');
 const FILE_KEYS = [
   'crmContacts',
   'shopCustomers',
@@ -33,6 +35,7 @@ describe('examples demo generator', () => {
   let first: GeneratedDemo;
   let second: GeneratedDemo;
   let otherSeed: GeneratedDemo;
+  let later: GeneratedDemo;
   let instance: DuckDBInstance;
   let con: DuckDBConnection;
   const progress: Array<{ step: string; done: number; total: number }> = [];
@@ -43,10 +46,22 @@ describe('examples demo generator', () => {
       dir: join(root, 'a'),
       customers: CUSTOMERS,
       seed: 42,
+      now: NOW,
       onProgress: (p) => progress.push(p),
     });
-    second = await generateDemo({ dir: join(root, 'b'), customers: CUSTOMERS, seed: 42 });
-    otherSeed = await generateDemo({ dir: join(root, 'c'), customers: CUSTOMERS, seed: 7 });
+    second = await generateDemo({ dir: join(root, 'b'), customers: CUSTOMERS, seed: 42, now: NOW });
+    otherSeed = await generateDemo({
+      dir: join(root, 'c'),
+      customers: CUSTOMERS,
+      seed: 7,
+      now: NOW,
+    });
+    later = await generateDemo({
+      dir: join(root, 'd'),
+      customers: CUSTOMERS,
+      seed: 42,
+      now: LATER,
+    });
     instance = await DuckDBInstance.create(':memory:', { autoinstall_known_extensions: 'false' });
     con = await instance.connect();
     const f = first.files;
@@ -153,5 +168,47 @@ describe('examples demo generator', () => {
       await queryNumber(con, 'SELECT count(DISTINCT order_id) FROM orders'),
       first.rows.shopOrders,
     );
+  });
+
+  it('dates everything before `now`, with recent activity just before it', async () => {
+    const ts = (sql: string) => `(${sql})::TIMESTAMP`;
+    const end = `TIMESTAMP '2026-03-15 12:00:00'`;
+    const checks: [string, string][] = [
+      ['orders end before now', `${ts('SELECT max(order_date) FROM orders')} < ${end}`],
+      [
+        'orders in the last 30 days',
+        `(SELECT count(*) FROM orders WHERE order_date::TIMESTAMP >= ${end} - INTERVAL 30 DAY) >= 10`,
+      ],
+      [
+        'signups in the last 30 days',
+        `(SELECT count(*) FROM shop WHERE signup_date >= DATE '2026-02-13' AND signup_date < DATE '2026-03-15') >= 1`,
+      ],
+      ['crm updates end before now', `${ts('SELECT max(updated_at) FROM crm')} < ${end}`],
+      [
+        'crm history starts 126 months back',
+        `${ts('SELECT min(created_at) FROM crm')} >= ${end} - INTERVAL 126 MONTH`,
+      ],
+      ['loyalty joins end before now', `(SELECT max(joined_on) FROM loyalty) < DATE '2026-03-15'`],
+    ];
+    for (const [what, sql] of checks) assert.equal(await queryNumber(con, sql), 1, what);
+    const laterOrders = `SELECT max(order_date)::TIMESTAMP FROM read_json(${quote(later.files.shopOrders)})`;
+    assert.equal(
+      await queryNumber(
+        con,
+        `(${laterOrders}) BETWEEN TIMESTAMP '2026-12-01' AND TIMESTAMP '2027-01-10'`,
+      ),
+      1,
+      'a later now moves the data along',
+    );
+  });
+
+  it('gives about 30 % of orders a discount of 5–20 %', async () => {
+    const share = await queryNumber(
+      con,
+      `SELECT round(100 * avg(CASE WHEN discount > 0 THEN 1 ELSE 0 END)) FROM orders`,
+    );
+    assert.ok(share >= 24 && share <= 36, `discounted ${share} %`);
+    const outside = `SELECT count(*) FROM orders WHERE discount < 0 OR discount > round(amount * 0.2, 2)`;
+    assert.equal(await queryNumber(con, outside), 0);
   });
 });

@@ -4,7 +4,6 @@
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { COMPANIES, JOB_TITLES } from './names.data.js';
 import {
-  DATA_END,
   computeIdWidth,
   countRows,
   quoteSql,
@@ -13,7 +12,8 @@ import {
   renderStringList,
 } from './sql.helpers.js';
 
-const CRM_START = '2015-01-01 00:00:00';
+/** The CRM's history: contacts created and updated in the last 10.5 years. */
+const CRM_HISTORY_MONTHS = 126;
 
 /** Share of malformed lines appended after the valid rows (at least MIN_MALFORMED_LINES). */
 const MALFORMED_RATIO = 0.0005;
@@ -110,15 +110,15 @@ export async function generateCrmContacts(
           AS updated_s,
         chance(hr(person_id, dup, 'crm_opt_in'), 45) AS marketing_opt_in
       FROM picked,
-        (SELECT epoch(TIMESTAMP '${DATA_END}' - TIMESTAMP '${CRM_START}')::BIGINT AS span_seconds)
+        (SELECT epoch(data_end() - history_start(${CRM_HISTORY_MONTHS}))::BIGINT AS span_seconds)
     )
     SELECT
       ${renderPaddedId('C', 'row_number() OVER (ORDER BY created_s, person_id, dup)', idWidth)}
         AS contact_id,
       first_name, last_name, full_name, email, phone, birth_date, street, city, postal_code,
       country, company, job_title,
-      TIMESTAMP '${CRM_START}' + to_seconds(created_s) AS created_at,
-      TIMESTAMP '${CRM_START}' + to_seconds(updated_s) AS updated_at,
+      history_start(${CRM_HISTORY_MONTHS}) + to_seconds(created_s) AS created_at,
+      history_start(${CRM_HISTORY_MONTHS}) + to_seconds(updated_s) AS updated_at,
       marketing_opt_in, person_id
     FROM shaped
     ORDER BY contact_id;
@@ -159,8 +159,8 @@ export async function renderMalformedCrmLines(
       country_name AS country,
       CASE WHEN k = ${count} THEN 'Hart & Lowe' ELSE 'Hart, Lowe & Partners' END AS company,
       CASE WHEN k = ${count} THEN 'Head of "Sales, EMEA' ELSE 'Consultant' END AS job_title,
-      strftime(TIMESTAMP '${DATA_END}' - to_seconds(k * 3600), '%Y-%m-%d %H:%M:%S') AS created_at,
-      strftime(TIMESTAMP '${DATA_END}' - to_seconds(k * 3600), '%Y-%m-%d %H:%M:%S') AS updated_at,
+      strftime(data_end() - to_seconds(k * 3600), '%Y-%m-%d %H:%M:%S') AS created_at,
+      strftime(data_end() - to_seconds(k * 3600), '%Y-%m-%d %H:%M:%S') AS updated_at,
       CASE WHEN k % 2 = 0 AND k < ${count} THEN 'true,legacy_import,1' ELSE 'false' END
         AS marketing_opt_in
     FROM range(1, ${count} + 1) r(k)

@@ -1,4 +1,4 @@
-// Deterministic demo data generator: the same seed and customer count always produce
+// Deterministic demo data generator: the same seed, customer count and `now` always produce
 // byte-identical files, whatever the thread count (with the same DuckDB version: the data is
 // derived from DuckDB's hash()). All data is computed inside an in-memory DuckDB from hashes of
 // (record key, seed, salt) and written with ordered COPY, which keeps 1M customers in seconds.
@@ -11,7 +11,7 @@ import { generateCrmContacts, renderMalformedCrmLines, writeCrmContacts } from '
 import { generateLoyaltyMembers, writeLoyaltyMembers } from './loyalty.generator.js';
 import { generatePeople } from './people.generator.js';
 import { generateShopCustomers, generateShopOrders, writeShopFiles } from './shop.generator.js';
-import { createMacros } from './sql.helpers.js';
+import { createMacros, renderDataEnd } from './sql.helpers.js';
 import { shrinkToTruthKeys, writeTruth } from './truth.generator.js';
 
 export const DEFAULT_SEED = 42;
@@ -21,6 +21,8 @@ export interface GenerateOptions {
   customers: number;
   /** Defaults to DEFAULT_SEED. */
   seed?: number;
+  /** The end of the generated history: every date is before it, the latest ones just before. */
+  now: Date;
   onProgress?: (p: { step: string; done: number; total: number }) => void;
 }
 
@@ -73,7 +75,7 @@ export async function generateDemo(opts: GenerateOptions): Promise<GeneratedDemo
   };
 
   return await withDuckDb(async (con) => {
-    await createMacros(con, seed);
+    await createMacros(con, seed, renderDataEnd(opts.now));
     await generatePeople(con, opts.customers);
     report('people');
 

@@ -2,7 +2,6 @@
 // name is a single free-text field, email is often missing and phones use yet another style.
 import type { DuckDBConnection } from '@duckdb/node-api';
 import {
-  DATA_END,
   computeIdWidth,
   countRows,
   expandWeighted,
@@ -12,7 +11,8 @@ import {
   renderStringList,
 } from './sql.helpers.js';
 
-const LOYALTY_START = '2016-01-01';
+/** Members joined in the last 9.5 years. */
+const LOYALTY_HISTORY_MONTHS = 114;
 
 const TIERS = expandWeighted([
   ['bronze', 50],
@@ -67,8 +67,9 @@ export async function generateLoyaltyMembers(
           WHEN 'silver' THEN 1000 + below(h(person_id, 'loyalty_points'), 4000)
           WHEN 'gold' THEN 5000 + below(h(person_id, 'loyalty_points'), 15000)
           ELSE 20000 + below(h(person_id, 'loyalty_points'), 80000) END::INTEGER AS points,
-        DATE '${LOYALTY_START}' + below(
-          h(person_id, 'loyalty_joined'), DATE '${DATA_END}' - DATE '${LOYALTY_START}'
+        history_start(${LOYALTY_HISTORY_MONTHS})::DATE + below(
+          h(person_id, 'loyalty_joined'),
+          data_end()::DATE - history_start(${LOYALTY_HISTORY_MONTHS})::DATE
         )::INTEGER AS joined_on
       FROM people
       WHERE chance(h(person_id, 'loyalty'), 40)

@@ -3,7 +3,6 @@
 // type their own names, and some registered with their second email address.
 import type { DuckDBConnection } from '@duckdb/node-api';
 import {
-  DATA_END,
   computeIdWidth,
   countRows,
   quoteSql,
@@ -13,7 +12,12 @@ import {
   expandWeighted,
 } from './sql.helpers.js';
 
-const SHOP_START = '2018-01-01';
+/** Shop customers signed up in the last 7.5 years. */
+const SHOP_HISTORY_MONTHS = 90;
+
+/** Share of discounted orders, and the discount rates they get. */
+const DISCOUNT_PERCENT = 30;
+const DISCOUNT_RATES = [0.05, 0.1, 0.15, 0.2];
 
 /** Mean of the exponential draw behind orders per customer; flooring it gives ~3 on average. */
 const ORDER_COUNT_MEAN = 3.5;
@@ -72,9 +76,11 @@ export async function generateShopCustomers(
           WHEN chance(h(person_id, 'shop_zip_fmt'), 25) THEN replace(postal_code, ' ', '')
           ELSE postal_code END AS zip,
         country_code AS country,
-        DATE '${SHOP_START}'
-          + below(h(person_id, 'shop_signup'), DATE '${DATA_END}' - DATE '${SHOP_START}')::INTEGER
-          AS signup_date
+        history_start(${SHOP_HISTORY_MONTHS})::DATE
+          + below(
+            h(person_id, 'shop_signup'),
+            data_end()::DATE - history_start(${SHOP_HISTORY_MONTHS})::DATE
+          )::INTEGER AS signup_date
       FROM people
       WHERE chance(h(person_id, 'shop'), 60)
     )
@@ -89,8 +95,9 @@ export async function generateShopCustomers(
 }
 
 /**
- * Creates `shop_orders(order_id, customer_id, order_date, amount, currency, status, channel)`
- * from shop_customers: between 0 and a few dozen orders each, dated between signup and DATA_END.
+ * Creates `shop_orders(order_id, customer_id, order_date, amount, discount, currency, status,
+ * channel)` from shop_customers: between 0 and a few dozen orders each, dated between signup and
+ * data_end(). About 30 % of orders have a discount of 5–20 % of the amount (0 otherwise).
  * order_date is an ISO-8601 UTC string so the NDJSON looks like a typical API export.
  */
 export async function generateShopOrders(
@@ -108,11 +115,14 @@ export async function generateShopOrders(
     ),
     shaped AS (
       SELECT customer_id, person_id, j, currency,
-        epoch(TIMESTAMP '${DATA_END}' - signup_date::TIMESTAMP)::BIGINT AS window_s,
+        epoch(data_end() - signup_date::TIMESTAMP)::BIGINT AS window_s,
         signup_date::TIMESTAMP + to_seconds(below(hr(person_id, j, 'order_date'), window_s))
           AS order_ts,
         round(4.99 + 295 * pow(unit(hr(person_id, j, 'order_amount')), 2.5), 2)::DECIMAL(10, 2)
           AS amount,
+        CASE WHEN chance(hr(person_id, j, 'order_discounted'), ${DISCOUNT_PERCENT})
+          THEN round(amount * pick([${DISCOUNT_RATES.join(', ')}], hr(person_id, j, 'order_discount')), 2)
+          ELSE 0 END::DECIMAL(10, 2) AS discount,
         pick(${renderStringList(ORDER_STATUSES)}, hr(person_id, j, 'order_status')) AS status,
         pick(${renderStringList(ORDER_CHANNELS)}, hr(person_id, j, 'order_channel')) AS channel
       FROM expanded
@@ -120,7 +130,8 @@ export async function generateShopOrders(
     SELECT
       ${renderPaddedId('O', 'row_number() OVER (ORDER BY order_ts, customer_id, j)', idWidth)}
         AS order_id,
-      customer_id, strftime(order_ts, '%Y-%m-%dT%H:%M:%SZ') AS order_date, amount, currency,
+      customer_id, strftime(order_ts, '%Y-%m-%dT%H:%M:%SZ') AS order_date, amount, discount,
+      currency,
       status, channel
     FROM shaped
     ORDER BY order_id;

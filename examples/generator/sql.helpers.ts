@@ -1,10 +1,13 @@
 // SQL building blocks shared by the generators. Every random-looking choice in the demo data is a
 // pure function of (record key, seed, salt) through DuckDB's hash(), so output depends only on the
-// seed and the customer count, never on thread scheduling or wall-clock time.
+// seed, the customer count and the `now` passed in, never on thread scheduling or the clock.
 import type { DuckDBConnection } from '@duckdb/node-api';
 
-/** Upper bound (exclusive) of every generated timestamp; fixed so reruns never drift. */
-export const DATA_END = '2025-07-01 00:00:00';
+/** `now` as a DuckDB TIMESTAMP literal's text, to the second (UTC). */
+export function renderDataEnd(now: Date): string {
+  if (Number.isNaN(now.getTime())) throw new RangeError('now must be a valid date');
+  return now.toISOString().slice(0, 19).replace('T', ' ');
+}
 
 /** Quotes a value as a SQL string literal. */
 export function quoteSql(value: string): string {
@@ -36,6 +39,9 @@ export function renderPaddedId(prefix: string, rowNumberSql: string, width: numb
 
 /**
  * Creates the macros used by all generators:
+ * - data_end(): the `now` passed in, the upper bound (exclusive) of every generated time;
+ *   history_start(months): that many months earlier, where a source's history begins. Every
+ *   date is relative to them, so recent windows ("this month", "last 30 days") always have data.
  * - h(key, salt) / hr(key, sub, salt): 64-bit hashes seeded with `seed`; each salt is an
  *   independent random stream, hr adds a second key for rows derived from one person.
  * - below(hv, n): integer in [0, n); unit(hv): double in [0, 1); chance(hv, pct): true with
@@ -46,8 +52,14 @@ export function renderPaddedId(prefix: string, rowNumberSql: string, width: numb
  * - format_phone: renders a phone number in one of the styles listed in PHONE_STYLE.
  * - ascii_name: lower-case ASCII form of a name, as used in email local parts.
  */
-export async function createMacros(con: DuckDBConnection, seed: number): Promise<void> {
+export async function createMacros(
+  con: DuckDBConnection,
+  seed: number,
+  dataEnd: string,
+): Promise<void> {
   await con.run(`
+    CREATE OR REPLACE MACRO data_end() AS TIMESTAMP ${quoteSql(dataEnd)};
+    CREATE OR REPLACE MACRO history_start(months) AS data_end() - to_months(months);
     CREATE OR REPLACE MACRO h(k, salt) AS hash(k, ${seed}::BIGINT, salt);
     CREATE OR REPLACE MACRO hr(k, sub, salt) AS hash(k, sub, ${seed}::BIGINT, salt);
     CREATE OR REPLACE MACRO below(hv, n) AS (hv % (n)::UBIGINT)::BIGINT;

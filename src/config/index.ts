@@ -28,6 +28,12 @@ export interface Config {
     /** Largest accepted request body. */
     bodyLimitBytes: number;
   };
+  /**
+   * Retention of `SegmentMembershipDelta` rows, applied at each evaluation of a segment: the deltas
+   * of its last `deltaKeepEvaluations` evaluations and of the last `deltaKeepDays` days are kept
+   * (a row outside either limit goes; 0 turns a limit off). Member counts in the metric history stay.
+   */
+  segments: { deltaKeepEvaluations: number; deltaKeepDays: number };
   delivery: {
     allowPrivateTargets: boolean;
     allowHttpHosts: string[];
@@ -95,6 +101,12 @@ function readRates(env: Env, name: string): Record<string, number> {
   return rates;
 }
 
+function readInteger(env: Env, name: string, fallback: number, min: number, max: number): number {
+  const n = readNumber(env, name, fallback, min, max);
+  if (!Number.isInteger(n)) throw new ConfigError(`${name} must be an integer, got "${env[name]}"`);
+  return n;
+}
+
 function readNumber(env: Env, name: string, fallback: number, min: number, max: number): number {
   const raw = env[name];
   if (raw === undefined || raw === '') return fallback;
@@ -138,6 +150,16 @@ export function loadConfig(
     api: {
       adminRateLimit: readNumber(env, 'TRIBUTARY_ADMIN_RATE_LIMIT', 10_000, 1, 10_000_000),
       bodyLimitBytes: readNumber(env, 'TRIBUTARY_BODY_LIMIT_BYTES', 1_048_576, 1024, 104_857_600),
+    },
+    segments: {
+      deltaKeepEvaluations: readInteger(
+        env,
+        'TRIBUTARY_SEGMENT_DELTA_EVALUATIONS',
+        30,
+        0,
+        1_000_000,
+      ),
+      deltaKeepDays: readInteger(env, 'TRIBUTARY_SEGMENT_DELTA_DAYS', 0, 0, 100_000),
     },
     delivery: {
       allowPrivateTargets: readBoolean(env, 'TRIBUTARY_ALLOW_PRIVATE_TARGETS'),

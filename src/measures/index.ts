@@ -7,6 +7,13 @@ export {
   type MeasureKind,
 } from './measure.schema.js';
 export { validateMeasure, checkMeasure, valueCategory } from './measure.check.js';
+export {
+  ExpressionFunctions,
+  maxExpressionLength,
+  parseExpression,
+  type Expr,
+  type ExpressionError,
+} from './expression.parser.js';
 export { maxHistoryGroups, type MeasureOutcome } from './measure.evaluator.js';
 export {
   MeasureService,

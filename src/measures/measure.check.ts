@@ -15,6 +15,7 @@ import {
 } from '../conditions/index.js';
 import { err, ok, type Result } from '../errors/index.js';
 import { validate } from '../schema/index.js';
+import { checkExpression, parseAt } from './expression.check.js';
 import { MeasureDefinition, measureKind, type Dimension } from './measure.schema.js';
 
 const reservedColumns = new Set(['CustomerId', 'Value']);
@@ -26,9 +27,11 @@ export function validateMeasure(body: unknown, base = ''): Result<MeasureDefinit
   const def = v.value;
   const from = def.from ?? activityTable;
   if (def.aggregate !== 'count' && def.expression === undefined) {
-    return err(
-      invalid(`${base}/expression`, `aggregate "${def.aggregate}" needs an expression (a column)`),
-    );
+    return err(invalid(`${base}/expression`, `aggregate "${def.aggregate}" needs an expression`));
+  }
+  if (def.expression !== undefined) {
+    const parsed = parseAt(def.expression, `${base}/expression`);
+    if (!parsed.ok) return parsed;
   }
   if (def.perCustomer && def.dimensions) {
     return err(
@@ -86,8 +89,12 @@ export function timeColumnOf(def: MeasureDefinition): string {
 /** The category of a measure's values: what a segment's measure condition compares with. */
 export function valueCategory(def: MeasureDefinition, catalog: Catalog): ColumnCategory {
   if (['count', 'countDistinct', 'sum', 'avg'].includes(def.aggregate)) return 'number';
-  const cols = (def.from ?? activityTable) === customerTable ? catalog.customer : catalog.activity;
-  return cols?.get(def.expression ?? '') ?? 'number';
+  const table = def.from ?? activityTable;
+  const cols = table === customerTable ? catalog.customer : catalog.activity;
+  const parsed = parseAt(def.expression ?? '', '');
+  if (!cols || !parsed.ok) return 'number';
+  const category = checkExpression(parsed.value, cols, table, '');
+  return category.ok ? category.value : 'number';
 }
 
 function checkColumn(
@@ -135,6 +142,11 @@ export function checkMeasure(
   if (!columns) return ok(undefined);
   const kind = measureKind(def);
   if (def.expression !== undefined) {
+    const path = `${base}/expression`;
+    const parsed = parseAt(def.expression, path);
+    if (!parsed.ok) return parsed;
+    const category = checkExpression(parsed.value, columns, table, path);
+    if (!category.ok) return category;
     const numeric = def.aggregate === 'sum' || def.aggregate === 'avg' || kind !== 'customer';
     const allowed: ColumnCategory[] =
       def.aggregate === 'count' || def.aggregate === 'countDistinct'
@@ -142,10 +154,16 @@ export function checkMeasure(
         : numeric
           ? ['number']
           : ['number', 'date', 'timestamp', 'string'];
-    const why =
-      numeric && kind !== 'customer' ? `a ${kind} measure's ${def.aggregate}` : def.aggregate;
-    const c = checkColumn(columns, table, def.expression, allowed, `${base}/expression`, why);
-    if (!c.ok) return c;
+    if (!allowed.includes(category.value)) {
+      const why =
+        numeric && kind !== 'customer' ? `a ${kind} measure's ${def.aggregate}` : def.aggregate;
+      return err(
+        invalid(
+          path,
+          `type mismatch: ${why} needs a ${allowed.join(' or ')} column; "${def.expression}" is ${category.value}`,
+        ),
+      );
+    }
   }
   const needsTime =
     def.within !== undefined || def.aggregate === 'first' || def.aggregate === 'last';

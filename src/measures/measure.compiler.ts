@@ -1,6 +1,8 @@
 /** Compiles a checked measure definition to one parameterised SELECT (see README for its columns). */
 import { SqlParams, activityTable, compileComparison, type Catalog } from '../conditions/index.js';
 import { quoteIdent, type SqlValue } from '../warehouse/index.js';
+import { compileExpression } from './expression.compiler.js';
+import { parseExpression } from './expression.parser.js';
 import { dimensionName, timeColumnOf } from './measure.check.js';
 import { measureKind, type MeasureDefinition } from './measure.schema.js';
 
@@ -13,8 +15,13 @@ export interface CompiledMeasure {
 
 const truncUnit = { day: "'day'", month: "'month'", year: "'year'" } as const;
 
-function compileAggregate(def: MeasureDefinition): string {
-  const x = def.expression === undefined ? '' : `t.${quoteIdent(def.expression)}`;
+function compileAggregate(def: MeasureDefinition, params: SqlParams): string {
+  let x = '';
+  if (def.expression !== undefined) {
+    const parsed = parseExpression(def.expression);
+    if (!parsed.ok) throw new Error(`unchecked measure expression: ${parsed.error.message}`);
+    x = compileExpression(parsed.value, 't', params);
+  }
   const time = `t.${quoteIdent(timeColumnOf(def))}`;
   switch (def.aggregate) {
     case 'count':
@@ -84,7 +91,7 @@ export function compileMeasure(
     );
     keys.push(name);
   }
-  select.push(`${compileAggregate(def)} AS "Value"`);
+  select.push(`${compileAggregate(def, params)} AS "Value"`);
   const ordinals = keys.map((_, i) => String(i + 1)).join(', ');
   const sql = [
     `SELECT ${select.join(', ')} FROM ${quoteIdent(table)} t`,

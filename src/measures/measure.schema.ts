@@ -1,9 +1,10 @@
 /**
- * A measure definition: an aggregation of a column of `Customer` or `UnifiedActivity`, filtered
- * and windowed, grouped per customer, by dimensions (columns or date buckets), or not at all (a
- * scalar business measure).
+ * A measure definition: an aggregation of a column, or of an arithmetic expression over columns
+ * (expression.parser.ts), of `Customer` or `UnifiedActivity`, filtered and windowed, grouped per
+ * customer, by dimensions (columns or date buckets), or not at all (a scalar business measure).
  */
 import { AttributeCondition, Window } from '../conditions/index.js';
+import { maxExpressionLength } from './expression.parser.js';
 import { Email, Identifier, StringEnum, Type, type Static } from '../schema/index.js';
 
 export const MeasureAggregates = [
@@ -41,7 +42,13 @@ export const MeasureDefinition = Type.Object(
     active: Type.Optional(Type.Boolean({ default: true })),
     from: Type.Optional(StringEnum(['UnifiedActivity', 'Customer'] as const)),
     aggregate: StringEnum(MeasureAggregates),
-    expression: Type.Optional(Type.String({ minLength: 1, description: 'the aggregated column' })),
+    expression: Type.Optional(
+      Type.String({
+        minLength: 1,
+        maxLength: maxExpressionLength,
+        description: 'the aggregated column, or arithmetic over columns: sum(Amount - Discount)',
+      }),
+    ),
     activityType: Type.Optional(Type.String({ minLength: 1 })),
     where: Type.Optional(Type.Array(AttributeCondition)),
     within: Type.Optional(Window),

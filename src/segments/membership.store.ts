@@ -3,7 +3,8 @@
  * current members of every segment; `SegmentMembershipDelta(Segment, CustomerId, Change, JobId,
  * EvaluatedAt)` keeps who was added or removed by each evaluation. One evaluation applies its
  * delta to the membership and records it in one transaction, so readers see the previous members
- * or the new ones, never a mix. A member keeps the AddedAt of the evaluation that added it.
+ * or the new ones, never a mix. A member keeps the AddedAt of the evaluation that added it. The
+ * same transaction prunes the segment's delta rows older than the retention cutoff it is given.
  */
 import { quoteIdent, type InstanceWarehouse, type WarehouseWriter } from '../warehouse/index.js';
 import type { CompiledSegment } from './segment.compiler.js';
@@ -17,6 +18,8 @@ export interface MembershipChange {
   added: number;
   removed: number;
   addedSample: string[];
+  /** Delta rows of this segment removed by the retention. */
+  pruned: number;
 }
 
 const M = quoteIdent(membershipTable);
@@ -40,7 +43,7 @@ export function storeMembership(
   wh: InstanceWarehouse,
   segment: string,
   compiled: CompiledSegment,
-  at: { now: Date; jobId: string | null },
+  at: { now: Date; jobId: string | null; pruneBefore?: Date },
   signal?: AbortSignal,
 ): Promise<MembershipChange> {
   return wh.write(async (w) => {
@@ -81,12 +84,14 @@ export function storeMembership(
       const sample = await w.all(
         `SELECT "CustomerId" FROM __segment_delta WHERE "Change" = 'added' ORDER BY 1 LIMIT ${addedSampleSize}`,
       );
+      const pruned = at.pruneBefore ? await pruneDeltas(w, segment, at.pruneBefore) : 0;
       await w.run('COMMIT');
       return {
         count: Number(counts?.n ?? 0),
         added: Number(counts?.added ?? 0),
         removed: Number(counts?.removed ?? 0),
         addedSample: sample.map((r) => String(r.CustomerId)),
+        pruned,
       };
     } catch (e) {
       await w.run('ROLLBACK').catch(() => undefined);
@@ -96,6 +101,15 @@ export function storeMembership(
       await w.run('DROP TABLE IF EXISTS __segment_delta').catch(() => undefined);
     }
   }, signal);
+}
+
+/** Deletes the segment's delta rows evaluated before `before`; answers how many went. */
+async function pruneDeltas(w: WarehouseWriter, segment: string, before: Date): Promise<number> {
+  const [row] = await w.all(
+    `DELETE FROM ${D} WHERE "Segment" = $1 AND "EvaluatedAt" < CAST($2 AS TIMESTAMP)`,
+    [segment, renderTimestamp(before)],
+  );
+  return Number(row?.Count ?? 0);
 }
 
 /** Counts the members `compiled` would have, storing nothing (the API's dry run). */

@@ -37,6 +37,8 @@ export interface SegmentDeps {
   measures: MeasureService;
   /** Appends one member-count history row (createApp decides what else happens with it). */
   recordMetric: (row: MetricRow) => Promise<void>;
+  /** Delta rows kept per segment: of its last `evaluations` evaluations and `days` days (0: no limit). */
+  deltaRetention: { evaluations: number; days: number };
 }
 
 export interface SegmentEvaluation extends MembershipChange {
@@ -216,7 +218,14 @@ export class SegmentService {
     if (!compiled.ok) return compiled;
     const measured = await this.measuresMissing(wh, def.value);
     if (!measured.ok) return measured;
-    const change = await storeMembership(wh, name, compiled.value, opts, opts.signal);
+    const pruneBefore = await this.pruneCutoff(instance, name, opts.now);
+    const change = await storeMembership(
+      wh,
+      name,
+      compiled.value,
+      { ...opts, ...(pruneBefore && { pruneBefore }) },
+      opts.signal,
+    );
     await this.deps.recordMetric({
       instance,
       metricKind: 'segment',
@@ -232,6 +241,26 @@ export class SegmentService {
       },
     });
     return ok({ ...change, jobId: opts.jobId, evaluatedAt: opts.now.toISOString() });
+  }
+
+  /**
+   * The time before which this evaluation prunes the segment's delta rows: the later of `days`
+   * before `now` and the time of the oldest evaluation to keep. The evaluation being made is the
+   * last of the `evaluations` kept; the earlier ones are read from the metric history, which has a
+   * row for every evaluation, including those that changed nothing.
+   */
+  private async pruneCutoff(instance: string, name: string, now: Date): Promise<Date | undefined> {
+    const { evaluations, days } = this.deps.deltaRetention;
+    const cutoffs: Date[] = [];
+    if (days > 0) cutoffs.push(new Date(now.getTime() - days * 86_400_000));
+    if (evaluations === 1) cutoffs.push(now);
+    if (evaluations > 1) {
+      const previous = await this.history(instance, name, evaluations - 1);
+      if (previous.length === evaluations - 1) cutoffs.push(new Date(previous[0]!.observedAt));
+    }
+    return cutoffs.length === 0
+      ? undefined
+      : new Date(Math.max(...cutoffs.map((d) => d.getTime())));
   }
 
   history(instance: string, name: string, limit: number): Promise<MetricRow[]> {
@@ -293,8 +322,13 @@ export class SegmentService {
           signal: ctx.signal,
         });
         if (!r.ok) return { ok: false, error: r.error };
-        const { count, added, removed } = r.value;
-        return { ok: true, warnings: false, rowsRead: count, details: { count, added, removed } };
+        const { count, added, removed, pruned } = r.value;
+        return {
+          ok: true,
+          warnings: false,
+          rowsRead: count,
+          details: { count, added, removed, prunedDeltaRows: pruned },
+        };
       },
     };
   }

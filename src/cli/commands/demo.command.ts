@@ -18,15 +18,22 @@ const demoProject = join(
   '../../../examples/demo-project.yaml',
 );
 
-/** Generates the data unless the same size and seed are already there (the generator is deterministic). */
+/**
+ * Generates the data unless the same size, seed and end date are already there (the generator is
+ * deterministic). The data ends at the start of `now`'s UTC day, so windows such as "this month"
+ * or "the last 30 days" have members, and a rerun on the same day reuses the files.
+ */
 export async function prepareDemoData(
   dataDir: string,
   customers: number,
+  now: Date,
   progress: Progress,
 ): Promise<string> {
   const dir = join(dataDir, 'demo');
   const marker = join(dir, 'generated.json');
-  const wanted = JSON.stringify({ customers, seed: 42 });
+  const dataEnd = new Date(now.getTime());
+  dataEnd.setUTCHours(0, 0, 0, 0);
+  const wanted = JSON.stringify({ customers, seed: 42, dataEnd: dataEnd.toISOString() });
   if (!existsSync(marker) || readFileSync(marker, 'utf8') !== wanted) {
     mkdirSync(dir, { recursive: true });
     progress.line(
@@ -37,6 +44,7 @@ export async function prepareDemoData(
       dir,
       customers,
       seed: 42,
+      now: dataEnd,
       onProgress: (p) => progress.update(p.done, p.step),
     });
     progress.stop();
@@ -50,7 +58,7 @@ export async function prepareDemoData(
 }
 
 export async function runDemo(app: App, customers: number, progress: Progress): Promise<JobView> {
-  const projectFile = await prepareDemoData(app.config.dataDir, customers, progress);
+  const projectFile = await prepareDemoData(app.config.dataDir, customers, app.now(), progress);
   const client = createEmbeddedClient(app);
   const project = loadProjectOrThrow(projectFile);
   await applyProject(client, project, (s) => progress.line(s));
