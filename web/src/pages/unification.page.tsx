@@ -1,0 +1,426 @@
+/**
+ * Unification: the definition in force, statistics of the last runs (from the match and merge
+ * tasks' details in the job history), and a customer search leading to the profile's sources.
+ */
+import { useState } from 'preact/hooks';
+import { ApiError, api, instancePath, query } from '../api.client';
+import type {
+  EntityInfo,
+  Job,
+  List,
+  MatchDetails,
+  MergeDetails,
+  ODataPage,
+  Row,
+  TaskWithDetails,
+  UnificationResolved,
+} from '../api.types';
+import { href } from '../app.router';
+import { HistoryChart } from '../components/history.chart';
+import { EmptyState, ErrorNotice, Loading, PageHeader } from '../components/states.view';
+import {
+  formatCell,
+  formatCount,
+  formatDateTime,
+  formatDuration,
+  formatRelative,
+  shortId,
+} from '../format';
+import { getEntityPage, odataString } from '../odata';
+import { useResource } from '../resource.hook';
+
+/** Jobs whose tasks are read for the statistics (one request each). */
+const runsToRead = 10;
+
+export interface UnifyRun {
+  job: Job;
+  match: TaskWithDetails | undefined;
+  merge: TaskWithDetails;
+}
+
+async function loadRuns(instance: string): Promise<UnifyRun[]> {
+  const jobs = await api.get<List<Job>>(
+    instancePath(instance, `/workflows/main/jobs${query({ $top: runsToRead })}`),
+  );
+  const details = await Promise.all(
+    jobs.value.map((j) =>
+      api.get<Omit<Job, 'tasks'> & { tasks: TaskWithDetails[] }>(
+        instancePath(instance, `/workflows/main/jobs/${j.jobId}`),
+      ),
+    ),
+  );
+  return details.flatMap((job) => {
+    const merge = job.tasks.find((t) => t.kind === 'merge' && t.details);
+    const match = job.tasks.find((t) => t.kind === 'match' && t.details);
+    return merge ? [{ job, match, merge }] : [];
+  });
+}
+
+async function loadDefinition(instance: string): Promise<UnificationResolved | null> {
+  try {
+    return await api.get<UnificationResolved>(instancePath(instance, '/manage/unification'));
+  } catch (e) {
+    if (e instanceof ApiError && e.status === 404) return null;
+    throw e;
+  }
+}
+
+function RuleBars({ perRule }: { perRule: Record<string, number> }) {
+  const entries = Object.entries(perRule).sort((a, b) => b[1] - a[1]);
+  const max = Math.max(1, ...entries.map(([, n]) => n));
+  if (entries.length === 0) return <p class="muted">No pair matched.</p>;
+  return (
+    <ul class="bar-list" aria-label="Matched pairs per rule">
+      {entries.map(([rule, n]) => (
+        <li key={rule}>
+          <span class="bar-label mono">{rule}</span>
+          <span class="bar-track" aria-hidden="true">
+            <span class="bar-fill" style={{ width: `${(n / max) * 100}%` }} />
+          </span>
+          <span class="num">{formatCount(n)}</span>
+        </li>
+      ))}
+    </ul>
+  );
+}
+
+function LastRun({ instance, run }: { instance: string; run: UnifyRun }) {
+  const m = run.merge.details as unknown as MergeDetails;
+  const match = run.match?.details as unknown as MatchDetails | undefined;
+  const p = m.profiles;
+  return (
+    <section class="panel" aria-labelledby="last-run-title">
+      <div class="panel-head">
+        <h2 id="last-run-title" class="panel-title">
+          Last run
+        </h2>
+        <a href={href(instance, 'jobs', run.job.jobId)}>
+          job {shortId(run.job.jobId)} · {formatRelative(run.merge.endedAt)}
+        </a>
+      </div>
+      <dl class="facts facts-plain" data-testid="unify-last-run">
+        <div>
+          <dt>Profiles</dt>
+          <dd class="stat-value">{formatCount(p.total)}</dd>
+        </div>
+        <div>
+          <dt>Source records</dt>
+          <dd class="stat-value">{formatCount(match?.inputRecords)}</dd>
+        </div>
+        <div>
+          <dt>Matched pairs</dt>
+          <dd class="stat-value">{formatCount(match?.matchedPairs)}</dd>
+        </div>
+        <div>
+          <dt>Since the previous run</dt>
+          <dd>
+            {formatCount(p.created)} created · {formatCount(p.kept)} kept · {formatCount(p.merged)}{' '}
+            merged · {formatCount(p.split)} split · {formatCount(p.removed)} removed
+          </dd>
+        </div>
+        {m.activities !== undefined && (
+          <div>
+            <dt>Activities</dt>
+            <dd>
+              {formatCount(m.activities)} ({formatCount(m.unlinked ?? 0)} without a profile)
+            </dd>
+          </div>
+        )}
+        {match && (
+          <div>
+            <dt>Mode</dt>
+            <dd>
+              {match.mode === 'rules' ? 'Rules' : 'Probabilistic'} · {formatCount(match.clusters)}{' '}
+              clusters in {match.clusterRounds} rounds
+            </dd>
+          </div>
+        )}
+      </dl>
+      {match?.recordsPerTable && (
+        <p class="muted small">
+          Records per table:{' '}
+          {Object.entries(match.recordsPerTable)
+            .map(([t, n]) => `${t} ${formatCount(n)}`)
+            .join(' · ')}
+        </p>
+      )}
+      {match?.perRule && (
+        <>
+          <h3 class="subhead">Matched pairs per rule</h3>
+          <RuleBars perRule={match.perRule} />
+        </>
+      )}
+    </section>
+  );
+}
+
+function RunsTable({ instance, runs }: { instance: string; runs: UnifyRun[] }) {
+  return (
+    <div class="table-wrap">
+      <table class="table table-dense" data-testid="unify-runs">
+        <caption class="sr-only">Unification statistics of the last runs, newest first</caption>
+        <thead>
+          <tr>
+            <th scope="col">Job</th>
+            <th scope="col">Ended</th>
+            <th scope="col" class="num">
+              Records
+            </th>
+            <th scope="col" class="num">
+              Pairs
+            </th>
+            <th scope="col" class="num">
+              Profiles
+            </th>
+            <th scope="col" class="num">
+              Created
+            </th>
+            <th scope="col" class="num">
+              Merged
+            </th>
+            <th scope="col" class="num">
+              Split
+            </th>
+            <th scope="col" class="num">
+              Match + merge
+            </th>
+          </tr>
+        </thead>
+        <tbody>
+          {runs.map((r) => {
+            const m = r.merge.details as unknown as MergeDetails;
+            const match = r.match?.details as unknown as MatchDetails | undefined;
+            return (
+              <tr key={r.job.jobId}>
+                <th scope="row">
+                  <a class="mono" href={href(instance, 'jobs', r.job.jobId)}>
+                    {shortId(r.job.jobId)}
+                  </a>
+                </th>
+                <td>{formatDateTime(r.merge.endedAt)}</td>
+                <td class="num">{formatCount(match?.inputRecords)}</td>
+                <td class="num">{formatCount(match?.matchedPairs)}</td>
+                <td class="num">{formatCount(m.profiles.total)}</td>
+                <td class="num">{formatCount(m.profiles.created)}</td>
+                <td class="num">{formatCount(m.profiles.merged)}</td>
+                <td class="num">{formatCount(m.profiles.split)}</td>
+                <td class="num">
+                  {formatDuration((r.match?.durationMs ?? 0) + (r.merge.durationMs ?? 0))}
+                </td>
+              </tr>
+            );
+          })}
+        </tbody>
+      </table>
+    </div>
+  );
+}
+
+/** Columns of Customer a search looks in, when the mapping produced them. */
+const searchable = ['FullName', 'FirstName', 'LastName', 'Email', 'Phone'];
+
+/** The OData filter for a search text: the id exactly, or a case-insensitive part of a name, email or phone. */
+export function searchFilter(text: string, columns: string[]): string {
+  const q = odataString(text.trim().toLowerCase());
+  const parts = searchable
+    .filter((c) => columns.includes(c))
+    .map((c) => `contains(tolower(${c}), ${q})`);
+  return [`CustomerId eq ${odataString(text.trim())}`, ...parts].join(' or ');
+}
+
+function CustomerSearch({ instance }: { instance: string }) {
+  const [text, setText] = useState('');
+  const [submitted, setSubmitted] = useState<string | null>(null);
+  const entities = useResource(
+    () => api.get<List<EntityInfo>>(instancePath(instance, '/manage/entities')),
+    [instance],
+  );
+  const customer = entities.data?.value.find((e) => e.name === 'Customer');
+  const columns = customer?.columns.map((c) => c.name) ?? [];
+  const shownColumns = ['FullName', 'Email', 'City'].filter((c) => columns.includes(c));
+  const results = useResource<ODataPage<Row> | null>(
+    () =>
+      submitted === null || !customer
+        ? Promise.resolve(null)
+        : getEntityPage<Row>(instance, 'Customer', {
+            $filter: searchFilter(submitted, columns),
+            $select: ['CustomerId', ...shownColumns].join(','),
+            $top: 20,
+            $count: 'true',
+          }),
+    [instance, submitted, customer?.name],
+  );
+
+  if (entities.error) return <ErrorNotice error={entities.error} onRetry={entities.reload} />;
+  if (!entities.data) return <Loading />;
+  if (!customer) {
+    return (
+      <EmptyState title="No profiles yet">
+        Customer profiles appear after the first refresh that runs unification.
+      </EmptyState>
+    );
+  }
+  const rows = results.data?.value;
+  return (
+    <>
+      <form
+        class="search-form"
+        role="search"
+        onSubmit={(e) => {
+          e.preventDefault();
+          if (text.trim()) setSubmitted(text.trim());
+        }}
+      >
+        <label class="sr-only" for="customer-search">
+          Search customers
+        </label>
+        <input
+          id="customer-search"
+          type="search"
+          value={text}
+          placeholder="Name, email, phone or CustomerId"
+          onInput={(e) => setText(e.currentTarget.value)}
+        />
+        <button type="submit" class="button button-primary">
+          Search
+        </button>
+      </form>
+      <p class="muted small">
+        Searches {formatCount(customer.rowCount)} profiles by{' '}
+        {['CustomerId', ...searchable.filter((c) => columns.includes(c))].join(', ')}.
+      </p>
+      {results.error && <ErrorNotice error={results.error} onRetry={results.reload} />}
+      {submitted !== null && !rows && !results.error && <Loading label="Searching…" />}
+      {rows && rows.length === 0 && (
+        <EmptyState title={`No profile matches "${submitted ?? ''}"`}>
+          Try part of a name or an email address.
+        </EmptyState>
+      )}
+      {rows && rows.length > 0 && (
+        <div class="table-wrap">
+          <table class="table table-dense" data-testid="customer-results">
+            <caption class="sr-only">Profiles matching the search</caption>
+            <thead>
+              <tr>
+                <th scope="col">CustomerId</th>
+                {shownColumns.map((c) => (
+                  <th key={c} scope="col">
+                    {c}
+                  </th>
+                ))}
+              </tr>
+            </thead>
+            <tbody>
+              {rows.map((r) => (
+                <tr key={String(r.CustomerId)}>
+                  <th scope="row">
+                    <a
+                      class="mono strong-link"
+                      href={href(instance, 'unification', 'customers', String(r.CustomerId))}
+                    >
+                      {String(r.CustomerId)}
+                    </a>
+                  </th>
+                  {shownColumns.map((c) => (
+                    <td key={c}>{formatCell(r[c])}</td>
+                  ))}
+                </tr>
+              ))}
+            </tbody>
+          </table>
+          {(results.data?.['@odata.count'] ?? 0) > rows.length && (
+            <p class="muted small table-note">
+              The first {rows.length} of {formatCount(results.data?.['@odata.count'])}: narrow the
+              search to see others.
+            </p>
+          )}
+        </div>
+      )}
+    </>
+  );
+}
+
+export function UnificationPage({ instance }: { instance: string }) {
+  const runs = useResource(() => loadRuns(instance), [instance]);
+  const definition = useResource(() => loadDefinition(instance), [instance]);
+  const list = runs.data;
+  const d = definition.data;
+
+  return (
+    <>
+      <PageHeader
+        title="Unification"
+        subtitle="How source records become customer profiles, run by run."
+      />
+      <section class="panel" aria-labelledby="search-title">
+        <h2 id="search-title" class="panel-title">
+          Find a customer
+        </h2>
+        <CustomerSearch instance={instance} />
+      </section>
+
+      {definition.error && <ErrorNotice error={definition.error} onRetry={definition.reload} />}
+      {d === null && (
+        <EmptyState title="No unification definition">
+          Map the customer tables in the project file (<code>unification:</code>) or with{' '}
+          <code>PUT …/manage/unification</code>; the next refresh then matches and merges them.
+        </EmptyState>
+      )}
+      {d && (
+        <dl class="facts" data-testid="unify-definition">
+          <div>
+            <dt>Mode</dt>
+            <dd>
+              {d.resolved.mode === 'rules'
+                ? 'Rules'
+                : `Probabilistic (threshold ${d.resolved.threshold})`}
+            </dd>
+          </div>
+          <div>
+            <dt>Customer tables</dt>
+            <dd>{d.resolved.tables.join(', ')}</dd>
+          </div>
+          <div>
+            <dt>{d.resolved.mode === 'rules' ? 'Rules, in order' : 'Comparisons'}</dt>
+            <dd>
+              {(d.resolved.mode === 'rules' ? d.resolved.rules : d.resolved.comparisons).join(
+                ', ',
+              ) || '—'}
+            </dd>
+          </div>
+          <div>
+            <dt>Changed</dt>
+            <dd title={formatDateTime(d.updatedAt)}>{formatRelative(d.updatedAt)}</dd>
+          </div>
+        </dl>
+      )}
+
+      {runs.error && <ErrorNotice error={runs.error} onRetry={runs.reload} />}
+      {!list && !runs.error && <Loading label="Reading the last runs…" />}
+      {list && list.length === 0 && d !== null && (
+        <EmptyState title="No unification run yet">
+          Run a full refresh from Jobs: its match and merge tasks record the statistics shown here.
+        </EmptyState>
+      )}
+      {list && list.length > 0 && (
+        <>
+          <LastRun instance={instance} run={list[0]!} />
+          <section class="panel" aria-labelledby="runs-title">
+            <h2 id="runs-title" class="panel-title">
+              Profiles after each run
+            </h2>
+            <HistoryChart
+              what="Profiles"
+              thresholds={[]}
+              points={[...list].reverse().map((r) => ({
+                time: r.merge.endedAt ?? r.job.createdAt,
+                value: (r.merge.details as unknown as MergeDetails).profiles.total,
+              }))}
+            />
+            <RunsTable instance={instance} runs={list} />
+          </section>
+        </>
+      )}
+    </>
+  );
+}
