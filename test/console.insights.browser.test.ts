@@ -150,6 +150,8 @@ void describe('console insights pages in Chromium', () => {
     // The same points as text.
     await chart.getByText('Show the values as a table').click();
     assert.equal(await chart.locator('details tbody tr').count(), 2);
+    await page.getByTestId('members-table').waitFor();
+    await page.getByRole('button', { name: 'Save segment' }).waitFor();
     await saveScreenshot(page, '10-segment-threshold');
 
     // Members a page at a time: Dormant has more than one page.

@@ -28,11 +28,17 @@ function Node({ node, path, ctx, onChange }: NodeProps) {
   };
   return (
     <li class={`rule-item${negated ? ' is-negated' : ''}`}>
+      {isGroup ? (
+        <Group node={inner} path={path} ctx={ctx} onChange={setInner} />
+      ) : (
+        <Leaf node={inner} path={path} ctx={ctx} onChange={setInner} />
+      )}
       <div class="rule-item-tools">
         <label class="check">
           <input
             type="checkbox"
             checked={negated}
+            aria-label={`Negate ${isGroup ? 'group' : 'condition'} ${path.map((i) => i + 1).join('.')}`}
             onChange={() => onChange(path, negated ? inner : { not: inner })}
           />
           not
@@ -46,11 +52,6 @@ function Node({ node, path, ctx, onChange }: NodeProps) {
           ✕
         </button>
       </div>
-      {isGroup ? (
-        <Group node={inner} path={path} ctx={ctx} onChange={setInner} />
-      ) : (
-        <Leaf node={inner} path={path} ctx={ctx} onChange={setInner} />
-      )}
     </li>
   );
 }

@@ -94,6 +94,8 @@ export function childrenOf(node: RuleNode): unknown[] {
 /** A copy of `root` with the node at `path` replaced (or removed, given null). */
 export function replaceAt(root: RuleNode, path: Path, next: RuleNode | null): RuleNode {
   if (path.length === 0) return next ?? { and: [] };
+  // A negated group: the path continues inside the `not`.
+  if ('not' in root) return { not: replaceAt(root.not as RuleNode, path, next) };
   const [i, ...rest] = path as [number, ...number[]];
   const key = 'and' in root ? 'and' : 'or';
   const kids = [...childrenOf(root)] as RuleNode[];

@@ -13,13 +13,11 @@ export function Sparkline({ values, what }: { values: (number | null)[]; what: s
   }
   const lo = Math.min(...vs);
   const hi = Math.max(...vs);
-  const span = hi - lo || 1;
-  const points = vs
-    .map(
-      (v, i) =>
-        `${(i / (vs.length - 1)) * (width - 4) + 2},${height - 3 - ((v - lo) / span) * (height - 6)}`,
-    )
-    .join(' ');
+  const span = hi - lo;
+  // A flat history is a line through the middle.
+  const y = (v: number): number =>
+    span === 0 ? height / 2 : height - 3 - ((v - lo) / span) * (height - 6);
+  const points = vs.map((v, i) => `${(i / (vs.length - 1)) * (width - 4) + 2},${y(v)}`).join(' ');
   const first = vs[0]!;
   const last = vs.at(-1)!;
   const trend = last > first ? 'up' : last < first ? 'down' : 'flat';

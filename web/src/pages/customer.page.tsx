@@ -108,7 +108,9 @@ export function CustomerPage({
   const res = useResource(() => loadCustomer(instance, id), [instance, id]);
   const data = res.data;
   const fields = data
-    ? Object.entries(data.profile).filter(([k, v]) => k !== 'CustomerId' && v !== null)
+    ? Object.entries(data.profile).filter(
+        ([k, v]) => k !== 'CustomerId' && v !== null && !(Array.isArray(v) && v.length === 0),
+      )
     : [];
   const name = data?.profile.FullName;
 

@@ -120,7 +120,7 @@ export function SegmentsPage({ instance }: { instance: string }) {
                     <td title={formatDateTime(s.lastEvaluation?.time ?? null)}>
                       {s.lastEvaluation ? formatRelative(s.lastEvaluation.time) : 'never'}
                     </td>
-                    <td>
+                    <td class="nowrap">
                       {s.active === false ? (
                         <span class="pill">inactive</span>
                       ) : s.refresh === 'static' ? (
