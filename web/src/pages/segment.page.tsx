@@ -7,10 +7,11 @@ import { useState } from 'preact/hooks';
 import { api, instancePath, query } from '../api.client';
 import type { EntityInfo, List, Row, SegmentDefinition, SegmentHistoryEntry } from '../api.types';
 import { href } from '../app.router';
+import { CustomerTable } from '../components/customer.table';
 import { HistoryChart } from '../components/history.chart';
 import { Pager } from '../components/pager.view';
 import { EmptyState, ErrorNotice, Loading, PageHeader } from '../components/states.view';
-import { formatCell, formatCount, formatDateTime, formatRelative, shortId } from '../format';
+import { formatCount, formatDateTime, formatRelative, shortId } from '../format';
 import { getEntityPage, odataString } from '../odata';
 import { useResource } from '../resource.hook';
 import { loadThresholds } from '../thresholds';
@@ -55,38 +56,13 @@ function Members({ instance, name }: { instance: string; name: string }) {
   return (
     <>
       <p class="muted small">{formatCount(res.data['@odata.count'])} members, by CustomerId.</p>
-      <div class="table-wrap">
-        <table class="table table-dense" data-testid="members-table">
-          <caption class="sr-only">Members of {name}</caption>
-          <thead>
-            <tr>
-              <th scope="col">CustomerId</th>
-              {shown.map((c) => (
-                <th key={c} scope="col">
-                  {c}
-                </th>
-              ))}
-            </tr>
-          </thead>
-          <tbody>
-            {rows.map((r) => (
-              <tr key={String(r.CustomerId)}>
-                <th scope="row">
-                  <a
-                    class="mono"
-                    href={href(instance, 'unification', 'customers', String(r.CustomerId))}
-                  >
-                    {String(r.CustomerId)}
-                  </a>
-                </th>
-                {shown.map((c) => (
-                  <td key={c}>{formatCell(r[c])}</td>
-                ))}
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      </div>
+      <CustomerTable
+        instance={instance}
+        rows={rows}
+        columns={shown}
+        caption={`Members of ${name}`}
+        testId="members-table"
+      />
       <Pager
         label="Member pages"
         skip={skip}

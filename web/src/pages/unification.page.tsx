@@ -16,16 +16,10 @@ import type {
   UnificationResolved,
 } from '../api.types';
 import { href } from '../app.router';
+import { CustomerTable } from '../components/customer.table';
 import { HistoryChart } from '../components/history.chart';
 import { EmptyState, ErrorNotice, Loading, PageHeader } from '../components/states.view';
-import {
-  formatCell,
-  formatCount,
-  formatDateTime,
-  formatDuration,
-  formatRelative,
-  shortId,
-} from '../format';
+import { formatCount, formatDateTime, formatDuration, formatRelative, shortId } from '../format';
 import { getEntityPage, odataString } from '../odata';
 import { useResource } from '../resource.hook';
 
@@ -297,44 +291,20 @@ function CustomerSearch({ instance }: { instance: string }) {
         </EmptyState>
       )}
       {rows && rows.length > 0 && (
-        <div class="table-wrap">
-          <table class="table table-dense" data-testid="customer-results">
-            <caption class="sr-only">Profiles matching the search</caption>
-            <thead>
-              <tr>
-                <th scope="col">CustomerId</th>
-                {shownColumns.map((c) => (
-                  <th key={c} scope="col">
-                    {c}
-                  </th>
-                ))}
-              </tr>
-            </thead>
-            <tbody>
-              {rows.map((r) => (
-                <tr key={String(r.CustomerId)}>
-                  <th scope="row">
-                    <a
-                      class="mono strong-link"
-                      href={href(instance, 'unification', 'customers', String(r.CustomerId))}
-                    >
-                      {String(r.CustomerId)}
-                    </a>
-                  </th>
-                  {shownColumns.map((c) => (
-                    <td key={c}>{formatCell(r[c])}</td>
-                  ))}
-                </tr>
-              ))}
-            </tbody>
-          </table>
+        <CustomerTable
+          instance={instance}
+          rows={rows}
+          columns={shownColumns}
+          caption="Profiles matching the search"
+          testId="customer-results"
+        >
           {(results.data?.['@odata.count'] ?? 0) > rows.length && (
             <p class="muted small table-note">
               The first {rows.length} of {formatCount(results.data?.['@odata.count'])}: narrow the
               search to see others.
             </p>
           )}
-        </div>
+        </CustomerTable>
       )}
     </>
   );
