@@ -140,6 +140,10 @@ export interface MatchDetails {
   clusters: number;
   clusterRounds: number;
   stages: Record<string, number>;
+  /** Probabilistic mode only. */
+  emIterations?: number;
+  emConverged?: boolean;
+  blockingRules?: string[][];
 }
 
 export interface MergeDetails {

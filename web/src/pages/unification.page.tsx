@@ -103,7 +103,12 @@ function LastRun({ instance, run }: { instance: string; run: UnifyRun }) {
         </div>
         <div>
           <dt>Matched pairs</dt>
-          <dd class="stat-value">{formatCount(match?.matchedPairs)}</dd>
+          <dd class="stat-value">
+            {formatCount(match?.matchedPairs)}
+            {match?.candidatePairs !== undefined && (
+              <span class="stat-of"> of {formatCount(match.candidatePairs)} compared</span>
+            )}
+          </dd>
         </div>
         <div>
           <dt>Since the previous run</dt>
@@ -125,11 +130,27 @@ function LastRun({ instance, run }: { instance: string; run: UnifyRun }) {
             <dt>Mode</dt>
             <dd>
               {match.mode === 'rules' ? 'Rules' : 'Probabilistic'} · {formatCount(match.clusters)}{' '}
-              clusters in {match.clusterRounds} rounds
+              clusters in {match.clusterRounds} round{match.clusterRounds === 1 ? '' : 's'}
             </dd>
           </div>
         )}
       </dl>
+      {match?.emIterations !== undefined && (
+        <p class="muted small">
+          Model: {match.emIterations} EM iterations
+          {match.emConverged ? ' (converged)' : ' (did not converge)'} ·{' '}
+          {match.blockingRules?.length ?? 0} blocking rules:{' '}
+          {(match.blockingRules ?? []).map((r) => r.join(' + ')).join(' · ')}
+        </p>
+      )}
+      {match && (
+        <p class="muted small">
+          Time per stage:{' '}
+          {[...Object.entries(match.stages), ...Object.entries(m.stages)]
+            .map(([stage, ms]) => `${stage} ${formatDuration(ms)}`)
+            .join(' · ')}
+        </p>
+      )}
       {match?.recordsPerTable && (
         <p class="muted small">
           Records per table:{' '}
