@@ -8,10 +8,17 @@ import type { List, MeasureDefinition, MeasureHistoryEntry } from '../api.types'
 import { href } from '../app.router';
 import { HistoryChart } from '../components/history.chart';
 import { ErrorNotice, Loading, PageHeader } from '../components/states.view';
-import { formatCell, formatDateTime, formatRelative } from '../format';
+import { formatCell, formatCount, formatDateTime, formatRelative } from '../format';
 import { useResource } from '../resource.hook';
 import { loadThresholds } from '../thresholds';
 import { formatMeasureValue, measureKindLabel } from './segments.page';
+
+/** The dry run's answer: a value (scalar) or the number of groups (dimensional, per customer). */
+interface MeasurePreview {
+  kind: 'scalar' | 'dimensional' | 'customer';
+  value: number | null;
+  groups?: number;
+}
 
 async function loadMeasure(instance: string, name: string) {
   const base = `/manage/measures/${encodeURIComponent(name)}`;
@@ -73,7 +80,7 @@ function DefinitionEditor({
     value: initial,
     error: null,
   });
-  const [preview, setPreview] = useState<{ result?: { value?: number | null }; error?: Error }>({});
+  const [preview, setPreview] = useState<{ result?: MeasurePreview; error?: Error }>({});
   const [save, setSave] = useState<{ error: Error | null; saved: boolean }>({
     error: null,
     saved: false,
@@ -84,10 +91,7 @@ function DefinitionEditor({
     let stale = false;
     const timer = window.setTimeout(() => {
       api
-        .post<{ value?: number | null }>(
-          instancePath(instance, '/manage/measures/preview'),
-          parsed.value,
-        )
+        .post<MeasurePreview>(instancePath(instance, '/manage/measures/preview'), parsed.value)
         .then(
           (result) => !stale && setPreview({ result }),
           (error: unknown) => !stale && setPreview({ error: error as Error }),
@@ -156,9 +160,9 @@ function DefinitionEditor({
           )}
           {preview.result && (
             <p class="stat-value">
-              {preview.result.value !== undefined
+              {preview.result.kind === 'scalar'
                 ? formatMeasureValue(preview.result.value)
-                : 'computed per group'}
+                : `${formatCount(preview.result.groups)} ${preview.result.kind === 'customer' ? 'customers with a value' : 'groups'}`}
             </p>
           )}
           {!preview.error && !preview.result && <p class="muted">Computing…</p>}
@@ -207,7 +211,11 @@ export function MeasurePage({
             <div>
               <dt>Value</dt>
               <dd class="stat-value" data-testid="measure-value">
-                {kind === 'business' ? formatMeasureValue(last?.value) : 'per group'}
+                {kind === 'business'
+                  ? formatMeasureValue(last?.value)
+                  : Array.isArray(last?.values)
+                    ? `${formatCount(last.values.length)} groups`
+                    : 'per customer'}
               </dd>
             </div>
             <div>
