@@ -174,7 +174,7 @@ void describe('console insights pages in Chromium', () => {
   });
 
   void it('builds a segment with the form, previews its count live, and saves it', async () => {
-    await page.goto(`${demo.base}/#/default/segments/new`);
+    await page.goto(`${demo.base}/#/default/new-segment`);
     await page.getByLabel('Name').fill('LondonOptIn');
     await page.getByRole('button', { name: 'Add condition' }).click();
     const cond = page.getByRole('group', { name: 'Condition 1' });
@@ -234,7 +234,7 @@ void describe('console insights pages in Chromium', () => {
       'unification',
       'segments',
       'segments/HighValue',
-      'segments/new',
+      'new-segment',
       'measures/TotalRevenue',
     ]) {
       await page.goto(`${demo.base}/#/default/${hash}`);

@@ -75,9 +75,9 @@ export const routes: PageRoute[] = [
     title: () => 'Segments and measures',
     view: SegmentsPage,
   },
-  // Before `segments/:name`: the first matching pattern wins.
+  // Not `segments/new`: "new" is a valid segment name.
   {
-    pattern: 'segments/new',
+    pattern: 'new-segment',
     section: 'segments',
     title: () => 'New segment',
     view: NewSegmentPage,

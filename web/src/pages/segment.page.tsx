@@ -1,7 +1,7 @@
 /**
  * One segment: its member count over time with the thresholds that watch it, the current members a
  * page at a time (Customer filtered by `Segments/any(...)`), and its definition in the builder.
- * `segments/new` shows only the builder.
+ * `new-segment` shows only the builder (not `segments/new`: "new" is a valid segment name).
  */
 import { useState } from 'preact/hooks';
 import { api, instancePath, query } from '../api.client';

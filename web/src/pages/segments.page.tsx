@@ -72,7 +72,7 @@ export function SegmentsPage({ instance }: { instance: string }) {
         title="Segments and measures"
         subtitle="Who is in each segment and what each measure says, after every refresh."
         actions={
-          <a class="button button-primary" href={href(instance, 'segments', 'new')}>
+          <a class="button button-primary" href={href(instance, 'new-segment')}>
             New segment
           </a>
         }
@@ -85,8 +85,8 @@ export function SegmentsPage({ instance }: { instance: string }) {
         {!segs && !segments.error && <Loading />}
         {segs && segs.length === 0 && (
           <EmptyState title="No segments yet">
-            <a href={href(instance, 'segments', 'new')}>Build the first one</a>, or define them in
-            the project file.
+            <a href={href(instance, 'new-segment')}>Build the first one</a>, or define them in the
+            project file.
           </EmptyState>
         )}
         {segs && segs.length > 0 && (
