@@ -226,6 +226,17 @@ void describe('console insights pages in Chromium', () => {
     await saveScreenshot(page, '12-measure');
     await page.goto(`${demo.base}/#/default/measures/RevenueByChannel`);
     await page.getByTestId('measure-groups').locator('tbody tr').first().waitFor();
+    const byChannel = await demo.get<{ value: { values: unknown[] }[] }>(
+      `${api}/manage/measures/RevenueByChannel/history`,
+    );
+    const groups = byChannel.value.at(-1)!.values.length;
+    await page.getByTestId('measure-value').getByText(`${groups} groups`).waitFor();
+    assert.equal(await page.getByTestId('measure-groups').locator('tbody tr').count(), groups);
+
+    // A name that does not exist: the server's answer, with a way to try again.
+    await page.goto(`${demo.base}/#/default/measures/NoSuchMeasure`);
+    await page.getByRole('alert').getByText('no measure "NoSuchMeasure"').waitFor();
+    await page.getByRole('button', { name: 'Try again' }).waitFor();
   });
 
   void it('fits a narrow screen', async () => {

@@ -1,6 +1,6 @@
 /**
  * The thresholds watching a segment's count or a measure's value, as lines for HistoryChart.
- * Subscriptions give theirs here; other watchers (flows) add a loader to `thresholdLoaders`.
+ * Subscriptions give theirs here; another watcher (flows) adds its loader to `thresholdLoaders`.
  */
 import { ApiError, api, instancePath } from './api.client';
 import type { List, Subscription } from './api.types';
@@ -39,7 +39,7 @@ export const subscriptionThresholds: ThresholdLoader = async (instance, kind, na
     .map((s) => ({ label: `Webhook to ${hostOf(s.url)}`, value: s.threshold! }));
 };
 
-export const thresholdLoaders: ThresholdLoader[] = [subscriptionThresholds];
+export const thresholdLoaders: readonly ThresholdLoader[] = [subscriptionThresholds];
 
 export async function loadThresholds(
   instance: string,
