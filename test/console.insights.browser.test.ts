@@ -209,6 +209,11 @@ void describe('console insights pages in Chromium', () => {
     await page.getByRole('heading', { level: 1, name: 'LondonOptIn' }).waitFor();
     const saved = await demo.get<SegmentSummary>(`${api}/manage/segments/LondonOptIn`);
     assert.deepEqual(saved.rule, rule);
+    // Never evaluated yet; Evaluate now records its first count, the one the preview gave.
+    await page.getByText('Not evaluated yet').waitFor();
+    await page.getByRole('button', { name: 'Evaluate now' }).click();
+    await page.getByTestId('segment-count').getByText(count.toLocaleString('en-US')).waitFor();
+    await page.getByTestId('members-table').locator('tbody tr').first().waitFor();
   });
 
   void it("shows a business measure's value over time and a dimensional one's groups", async () => {

@@ -111,6 +111,21 @@ export function SegmentPage({
 }) {
   const name = params.name ?? '';
   const res = useResource(() => loadSegment(instance, name), [instance, name]);
+  const [evaluation, setEvaluation] = useState<{ busy: boolean; error: Error | null }>({
+    busy: false,
+    error: null,
+  });
+  // Evaluates the stored definition now, outside a refresh (how static segments refresh).
+  const evaluate = (): void => {
+    setEvaluation({ busy: true, error: null });
+    api.post(instancePath(instance, `/manage/segments/${encodeURIComponent(name)}/evaluate`)).then(
+      () => {
+        setEvaluation({ busy: false, error: null });
+        res.reload();
+      },
+      (error: unknown) => setEvaluation({ busy: false, error: error as Error }),
+    );
+  };
   const data = res.data;
   const last = data?.history.at(-1);
 
@@ -120,7 +135,18 @@ export function SegmentPage({
         <a href={href(instance, 'segments')}>Segments and measures</a>{' '}
         <span aria-hidden="true">/</span>
       </p>
-      <PageHeader title={name} subtitle={data?.definition.description} />
+      <PageHeader
+        title={name}
+        subtitle={data?.definition.description}
+        actions={
+          data && (
+            <button type="button" class="button" disabled={evaluation.busy} onClick={evaluate}>
+              {evaluation.busy ? 'Evaluating…' : 'Evaluate now'}
+            </button>
+          )
+        }
+      />
+      {evaluation.error && <ErrorNotice error={evaluation.error} />}
       {res.error && <ErrorNotice error={res.error} onRetry={res.reload} />}
       {!data && !res.error && <Loading />}
       {data && (
@@ -190,7 +216,8 @@ export function SegmentPage({
             <h2 id="members-title" class="panel-title">
               Members
             </h2>
-            <Members instance={instance} name={name} />
+            {/* A new evaluation (a reload after Evaluate now) reads the members again. */}
+            <Members key={last?.time ?? 'none'} instance={instance} name={name} />
           </section>
 
           <section class="panel" aria-labelledby="definition-title">
