@@ -2,10 +2,7 @@
 import { api, instancePath, query } from './api.client';
 import type { ODataPage } from './api.types';
 
-/** An OData string literal: quoted, with a quote doubled (`O'Neil` → `'O''Neil'`). */
-export function odataString(value: string): string {
-  return `'${value.replaceAll("'", "''")}'`;
-}
+export { odataString } from './odata.filter';
 
 export function getEntityPage<T>(
   instance: string,

@@ -20,7 +20,8 @@ import { CustomerTable } from '../components/customer.table';
 import { HistoryChart } from '../components/history.chart';
 import { EmptyState, ErrorNotice, Loading, PageHeader } from '../components/states.view';
 import { formatCount, formatDateTime, formatDuration, formatRelative, shortId } from '../format';
-import { getEntityPage, odataString } from '../odata';
+import { getEntityPage } from '../odata';
+import { customerSearchFilter, searchableColumns } from '../odata.filter';
 import { useResource } from '../resource.hook';
 
 /** Jobs whose tasks are read for the statistics (one request each). */
@@ -231,18 +232,6 @@ function RunsTable({ instance, runs }: { instance: string; runs: UnifyRun[] }) {
   );
 }
 
-/** Columns of Customer a search looks in, when the mapping produced them. */
-const searchable = ['FullName', 'FirstName', 'LastName', 'Email', 'Phone'];
-
-/** The OData filter for a search text: the id exactly, or a case-insensitive part of a name, email or phone. */
-export function searchFilter(text: string, columns: string[]): string {
-  const q = odataString(text.trim().toLowerCase());
-  const parts = searchable
-    .filter((c) => columns.includes(c))
-    .map((c) => `contains(tolower(${c}), ${q})`);
-  return [`CustomerId eq ${odataString(text.trim())}`, ...parts].join(' or ');
-}
-
 function CustomerSearch({ instance }: { instance: string }) {
   const [text, setText] = useState('');
   const [submitted, setSubmitted] = useState<string | null>(null);
@@ -258,7 +247,7 @@ function CustomerSearch({ instance }: { instance: string }) {
       submitted === null || !customer
         ? Promise.resolve(null)
         : getEntityPage<Row>(instance, 'Customer', {
-            $filter: searchFilter(submitted, columns),
+            $filter: customerSearchFilter(submitted, columns),
             $select: ['CustomerId', ...shownColumns].join(','),
             $top: 20,
             $count: 'true',
@@ -302,7 +291,7 @@ function CustomerSearch({ instance }: { instance: string }) {
       </form>
       <p class="muted small">
         Searches {formatCount(customer.rowCount)} profiles by{' '}
-        {['CustomerId', ...searchable.filter((c) => columns.includes(c))].join(', ')}.
+        {['CustomerId', ...searchableColumns.filter((c) => columns.includes(c))].join(', ')}.
       </p>
       {results.error && <ErrorNotice error={results.error} onRetry={results.reload} />}
       {submitted !== null && !rows && !results.error && <Loading label="Searching…" />}
