@@ -1,9 +1,10 @@
 /**
- * The thresholds watching a segment's count or a measure's value, as lines for HistoryChart.
+ * The thresholds watching a segment's count or a measure's value, as lines for HistoryChart, and
+ * the loader of a watched segment or measure with its history and thresholds.
  * Subscriptions give theirs here; another watcher (flows) adds its loader to `thresholdLoaders`.
  */
-import { ApiError, api, instancePath } from './api.client';
 import type { List, Subscription } from './api.types';
+import { ApiError, api, instancePath, query } from './api.client';
 import type { Threshold } from './components/history.chart';
 
 export type WatchedKind = 'segment' | 'measure';
@@ -48,4 +49,19 @@ export async function loadThresholds(
 ): Promise<Threshold[]> {
   const lists = await Promise.all(thresholdLoaders.map((load) => load(instance, kind, name)));
   return lists.flat();
+}
+
+/** A segment's or measure's definition, its last 100 evaluations and the thresholds watching it. */
+export async function loadWatched<D, H>(
+  instance: string,
+  kind: WatchedKind,
+  name: string,
+): Promise<{ definition: D; history: H[]; thresholds: Threshold[] }> {
+  const base = `/manage/${kind}s/${encodeURIComponent(name)}`;
+  const [definition, history, thresholds] = await Promise.all([
+    api.get<D>(instancePath(instance, base)),
+    api.get<List<H>>(instancePath(instance, `${base}/history${query({ $top: 100 })}`)),
+    loadThresholds(instance, kind, name),
+  ]);
+  return { definition, history: history.value, thresholds };
 }

@@ -3,14 +3,14 @@
  * latest values per group (dimensional ones), and its definition as JSON with a dry run and save.
  */
 import { useEffect, useState } from 'preact/hooks';
-import { ApiError, api, instancePath, query } from '../api.client';
-import type { List, MeasureDefinition, MeasureHistoryEntry } from '../api.types';
+import { ApiError, api, instancePath } from '../api.client';
+import type { MeasureDefinition, MeasureHistoryEntry } from '../api.types';
 import { href } from '../app.router';
 import { HistoryChart } from '../components/history.chart';
 import { ErrorNotice, Loading, PageHeader } from '../components/states.view';
 import { formatCell, formatCount, formatDateTime, formatRelative } from '../format';
 import { useResource } from '../resource.hook';
-import { loadThresholds } from '../thresholds';
+import { loadWatched } from '../thresholds';
 import { formatMeasureValue, measureKindLabel } from './segments.page';
 
 /** The dry run's answer: a value (scalar) or the number of groups (dimensional, per customer). */
@@ -18,18 +18,6 @@ interface MeasurePreview {
   kind: 'scalar' | 'dimensional' | 'customer';
   value: number | null;
   groups?: number;
-}
-
-async function loadMeasure(instance: string, name: string) {
-  const base = `/manage/measures/${encodeURIComponent(name)}`;
-  const [definition, history, thresholds] = await Promise.all([
-    api.get<MeasureDefinition>(instancePath(instance, base)),
-    api.get<List<MeasureHistoryEntry>>(
-      instancePath(instance, `${base}/history${query({ $top: 100 })}`),
-    ),
-    loadThresholds(instance, 'measure', name),
-  ]);
-  return { definition, history: history.value, thresholds };
 }
 
 /** The latest values of a dimensional measure: `values` is a list of rows with a `value`. */
@@ -191,7 +179,10 @@ export function MeasurePage({
   params: Record<string, string>;
 }) {
   const name = params.name ?? '';
-  const res = useResource(() => loadMeasure(instance, name), [instance, name]);
+  const res = useResource(
+    () => loadWatched<MeasureDefinition, MeasureHistoryEntry>(instance, 'measure', name),
+    [instance, name],
+  );
   const data = res.data;
   const last = data?.history.at(-1);
   const kind = data ? measureKindLabel(data.definition) : '';

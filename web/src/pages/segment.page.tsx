@@ -4,7 +4,7 @@
  * `new-segment` shows only the builder (not `segments/new`: "new" is a valid segment name).
  */
 import { useState } from 'preact/hooks';
-import { api, instancePath, query } from '../api.client';
+import { api, instancePath } from '../api.client';
 import type { EntityInfo, List, Row, SegmentDefinition, SegmentHistoryEntry } from '../api.types';
 import { href } from '../app.router';
 import { CustomerTable } from '../components/customer.table';
@@ -14,7 +14,7 @@ import { EmptyState, ErrorNotice, Loading, PageHeader } from '../components/stat
 import { formatCount, formatDateTime, formatRelative, shortId } from '../format';
 import { getEntityPage, odataString } from '../odata';
 import { useResource } from '../resource.hook';
-import { loadThresholds } from '../thresholds';
+import { loadWatched } from '../thresholds';
 import { SegmentEditor } from './segment.editor';
 
 const pageSize = 20;
@@ -75,18 +75,6 @@ function Members({ instance, name }: { instance: string; name: string }) {
   );
 }
 
-async function loadSegment(instance: string, name: string) {
-  const base = `/manage/segments/${encodeURIComponent(name)}`;
-  const [definition, history, thresholds] = await Promise.all([
-    api.get<SegmentDefinition>(instancePath(instance, base)),
-    api.get<List<SegmentHistoryEntry>>(
-      instancePath(instance, `${base}/history${query({ $top: 100 })}`),
-    ),
-    loadThresholds(instance, 'segment', name),
-  ]);
-  return { definition, history: history.value, thresholds };
-}
-
 export function NewSegmentPage({ instance }: { instance: string }) {
   return (
     <>
@@ -110,7 +98,10 @@ export function SegmentPage({
   params: Record<string, string>;
 }) {
   const name = params.name ?? '';
-  const res = useResource(() => loadSegment(instance, name), [instance, name]);
+  const res = useResource(
+    () => loadWatched<SegmentDefinition, SegmentHistoryEntry>(instance, 'segment', name),
+    [instance, name],
+  );
   const [evaluation, setEvaluation] = useState<{ busy: boolean; error: Error | null }>({
     busy: false,
     error: null,
