@@ -29,6 +29,7 @@ void describe('console insights pages in Chromium', () => {
   let page: Page;
   let rx: Receiver;
   let threshold: number;
+  let revenueThreshold: number;
 
   before(async () => {
     demo = await startConsoleDemo();
@@ -46,6 +47,16 @@ void describe('console insights pages in Chromium', () => {
       segment: 'HighValue',
       threshold,
       url: rx.url('/threshold'),
+    });
+    const revenue = await demo.get<{ value: { value: number }[] }>(
+      `${api}/manage/measures/TotalRevenue/history`,
+    );
+    revenueThreshold = Math.round(revenue.value.at(-1)!.value * 0.9);
+    await subscribe(demo.app, {
+      event: 'measure.threshold.crossed',
+      measure: 'TotalRevenue',
+      threshold: revenueThreshold,
+      url: rx.url('/revenue'),
     });
     // A second evaluation of everything, so histories have two points.
     await demo.refresh();
@@ -227,7 +238,10 @@ void describe('console insights pages in Chromium', () => {
       await value.innerText(),
       history.value.at(-1)!.value.toLocaleString('en-US', { maximumFractionDigits: 2 }),
     );
-    await page.getByTestId('history-chart').waitFor();
+    await page
+      .getByTestId('history-chart')
+      .locator(`.chart-threshold[data-threshold="${revenueThreshold}"]`)
+      .waitFor();
     await saveScreenshot(page, '12-measure');
     await page.goto(`${demo.base}/#/default/measures/RevenueByChannel`);
     await page.getByTestId('measure-groups').locator('tbody tr').first().waitFor();
@@ -246,7 +260,9 @@ void describe('console insights pages in Chromium', () => {
 
   void it('fits a narrow screen', async () => {
     await page.setViewportSize({ width: 390, height: 844 });
+    const someone = await demo.get<ODataPage<Row>>(`${api}/data/Customer?$top=1`);
     for (const hash of [
+      `unification/customers/${String(someone.value[0]!.CustomerId)}`,
       'unification',
       'segments',
       'segments/HighValue',
