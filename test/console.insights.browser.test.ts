@@ -242,6 +242,11 @@ void describe('console insights pages in Chromium', () => {
       .getByTestId('history-chart')
       .locator(`.chart-threshold[data-threshold="${revenueThreshold}"]`)
       .waitFor();
+    // The dry run of the stored definition gives the value the last evaluation recorded.
+    await page
+      .getByTestId('measure-preview')
+      .getByText(await value.innerText())
+      .waitFor();
     await saveScreenshot(page, '12-measure');
     await page.goto(`${demo.base}/#/default/measures/RevenueByChannel`);
     await page.getByTestId('measure-groups').locator('tbody tr').first().waitFor();

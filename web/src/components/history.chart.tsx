@@ -32,6 +32,18 @@ export function valueDomain(values: number[]): [number, number] {
   return [Math.floor(lo / nice) * nice, Math.ceil((hi * 1.05) / nice) * nice];
 }
 
+const shortTime = new Intl.DateTimeFormat(undefined, {
+  day: 'numeric',
+  month: 'short',
+  hour: '2-digit',
+  minute: '2-digit',
+});
+
+/** Axis labels: the full date when there is room, day and time on a narrow chart. */
+function formatAxisTime(iso: string, narrow: boolean): string {
+  return narrow ? shortTime.format(new Date(iso)) : formatDateTime(iso);
+}
+
 function formatValue(v: number): string {
   return Number.isInteger(v)
     ? formatCount(v)
@@ -112,11 +124,11 @@ export function HistoryChart({
         {shown.length > 0 && (
           <>
             <text class="chart-label" x={left} y={height - 8}>
-              {formatDateTime(shown[0]!.time)}
+              {formatAxisTime(shown[0]!.time, width < 560)}
             </text>
             {shown.length > 1 && (
               <text class="chart-label" x={width - right} y={height - 8} text-anchor="end">
-                {formatDateTime(latest!.time)}
+                {formatAxisTime(latest!.time, width < 560)}
               </text>
             )}
           </>

@@ -147,7 +147,7 @@ function DefinitionEditor({
             </p>
           )}
           {preview.result && (
-            <p class="stat-value">
+            <p class="stat-value" data-testid="measure-preview">
               {preview.result.kind === 'scalar'
                 ? formatMeasureValue(preview.result.value)
                 : `${formatCount(preview.result.groups)} ${preview.result.kind === 'customer' ? 'customers with a value' : 'groups'}`}
