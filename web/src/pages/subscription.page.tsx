@@ -17,6 +17,17 @@ import { describeParams } from './subscriptions.page';
 
 const pageSize = 10;
 
+/** An event type with line-break chances after its dots (`datasource.refresh.succeeded`). */
+function breakAtDots(text: string) {
+  return text.split('.').map((part, i) => (
+    <span key={i}>
+      {i > 0 && '.'}
+      {i > 0 && <wbr />}
+      {part}
+    </span>
+  ));
+}
+
 async function loadDeliveries(instance: string, id: string, skip: number) {
   const page = await api.get<List<Delivery>>(
     instancePath(
@@ -183,7 +194,7 @@ export function SubscriptionPage({
         <span aria-hidden="true">/</span>
       </p>
       <PageHeader
-        title={s ? s.event : 'Subscription'}
+        title={s ? breakAtDots(s.event) : 'Subscription'}
         subtitle={s && describeParams(s)}
         actions={
           s &&
