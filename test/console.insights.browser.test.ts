@@ -225,6 +225,21 @@ void describe('console insights pages in Chromium', () => {
     await page.getByRole('button', { name: 'Evaluate now' }).click();
     await page.getByTestId('segment-count').getByText(count.toLocaleString('en-US')).waitFor();
     await page.getByTestId('members-table').locator('tbody tr').first().waitFor();
+
+    // Editing the stored segment: negating the condition gives the complement within Customer.
+    const total = (await demo.get<ODataPage<Row>>(`${api}/data/Customer?$top=1&$count=true`))[
+      '@odata.count'
+    ]!;
+    await page.getByLabel('Negate condition 1').check();
+    await page
+      .locator(`[data-testid="segment-preview-count"][data-count="${total - count}"]`)
+      .waitFor();
+    await page.getByLabel('Description').fill('Not in London');
+    await page.getByRole('button', { name: 'Save segment' }).click();
+    await page.getByText('Saved ✓').waitFor();
+    const edited = await demo.get<SegmentSummary>(`${api}/manage/segments/LondonOptIn`);
+    assert.deepEqual(edited.rule, { and: [{ not: rule.and[0] }] });
+    assert.equal(edited.description, 'Not in London');
   });
 
   void it("shows a business measure's value over time and a dimensional one's groups", async () => {
