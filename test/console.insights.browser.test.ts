@@ -295,7 +295,7 @@ void describe('console insights pages in Chromium', () => {
       const { overflow, culprits } = await measureOverflow(page);
       assert.equal(overflow, 0, `${hash} scrolls sideways: ${culprits}`);
     }
-    await saveScreenshot(page, '13-narrow-segment-builder');
+    await saveScreenshot(page, '13-narrow-measure');
     await page.setViewportSize({ width: 1280, height: 900 });
   });
 });
