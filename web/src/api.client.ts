@@ -81,6 +81,8 @@ export const api = {
   get: <T>(path: string): Promise<T> => call<T>('GET', path),
   post: <T>(path: string, body?: unknown): Promise<T> => call<T>('POST', path, body),
   put: <T>(path: string, body: unknown): Promise<T> => call<T>('PUT', path, body),
+  patch: <T>(path: string, body: unknown): Promise<T> => call<T>('PATCH', path, body),
+  delete: (path: string): Promise<void> => call<void>('DELETE', path),
 };
 
 /** `/v1/instances/{instance}` with the name escaped. */

@@ -122,3 +122,196 @@ export const finalStatuses: ReadonlySet<Status> = new Set([
 export function isFinal(status: Status): boolean {
   return finalStatuses.has(status);
 }
+
+/* Unification, segments and measures, connections, subscriptions and deliveries. */
+
+/** A task of a job with its details (the match and merge statistics live there). */
+export interface TaskWithDetails extends Task {
+  details: Record<string, unknown> | null;
+}
+
+export interface MatchDetails {
+  mode: 'rules' | 'probabilistic';
+  inputRecords: number;
+  recordsPerTable: Record<string, number>;
+  candidatePairs?: number;
+  matchedPairs: number;
+  perRule?: Record<string, number>;
+  clusters: number;
+  clusterRounds: number;
+  stages: Record<string, number>;
+  /** Probabilistic mode only. */
+  emIterations?: number;
+  emConverged?: boolean;
+  blockingRules?: string[][];
+}
+
+export interface MergeDetails {
+  profiles: {
+    total: number;
+    created: number;
+    kept: number;
+    merged: number;
+    split: number;
+    removed: number;
+  };
+  activities?: number;
+  unlinked?: number;
+  stages: Record<string, number>;
+}
+
+export interface UnificationResolved {
+  definition: unknown;
+  resolved: {
+    mode: string;
+    tables: string[];
+    attributes: string[];
+    rules: string[];
+    comparisons: string[];
+    blocking: string[][];
+    threshold: number;
+  };
+  updatedAt: string;
+}
+
+/** An OData page of an entity (`…/data/{entity}`). */
+export interface ODataPage<T> {
+  value: T[];
+  '@odata.count'?: number;
+  '@odata.nextLink'?: string;
+}
+
+export type Row = Record<string, unknown>;
+
+export interface CustomerLink {
+  CustomerId: string;
+  SourceTable: string;
+  RecordId: string;
+}
+
+export interface MatchPair {
+  LeftSourceTable: string;
+  LeftRecordId: string;
+  RightSourceTable: string;
+  RightRecordId: string;
+  MatchKind: 'match' | 'deduplication';
+  Rule: string;
+  Probability: number | null;
+  /** JSON text: a similarity per condition, or `matchWeight` and a level per comparison. */
+  Scores: string | null;
+  CustomerId: string;
+}
+
+export interface EntityInfo {
+  name: string;
+  kind: string;
+  key: string[];
+  columns: { name: string; type: string }[];
+  rowCount: number | null;
+}
+
+export interface SegmentHistoryEntry {
+  time: string;
+  count: number;
+  added: number | null;
+  removed: number | null;
+  jobId: string | null;
+}
+
+export interface MeasureHistoryEntry {
+  time: string;
+  value: number | null;
+  values?: unknown;
+  jobId: string | null;
+}
+
+export interface SegmentDefinition {
+  name: string;
+  description?: string;
+  owners?: string[];
+  active?: boolean;
+  refresh?: 'dynamic' | 'static';
+  rule: unknown;
+}
+
+export interface SegmentSummary extends SegmentDefinition {
+  lastEvaluation: SegmentHistoryEntry | null;
+}
+
+export interface MeasureDefinition {
+  name: string;
+  description?: string;
+  owners?: string[];
+  aggregate: string;
+  perCustomer?: boolean;
+  dimensions?: unknown[];
+  [field: string]: unknown;
+}
+
+export interface MeasureSummary extends MeasureDefinition {
+  lastEvaluation: MeasureHistoryEntry | null;
+}
+
+export interface SegmentPreview {
+  count: number;
+  sample: string[];
+}
+
+export interface Connection {
+  id: string;
+  name: string;
+  instances: string[];
+  scopes: string[];
+  rateLimit: { calls: number; windowSeconds: number };
+  createdAt: string;
+  revokedAt: string | null;
+}
+
+export interface CreatedConnection extends Connection {
+  key: string;
+}
+
+export interface Subscription {
+  id: string;
+  event: string;
+  url: string;
+  source?: string;
+  segment?: string;
+  measure?: string;
+  threshold?: number;
+  rearmBelow?: number;
+  status: 'active' | 'disabled';
+  disabledReason: string | null;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export type DeliveryStatus = 'pending' | 'inFlight' | 'delivered' | 'failed' | 'canceled';
+
+export interface Delivery {
+  id: string;
+  eventId: string;
+  eventType: string;
+  subscriptionId: string;
+  url: string;
+  status: DeliveryStatus;
+  attempts: number;
+  nextAttemptAt: string | null;
+  lastStatusCode: number | null;
+  lastError: string | null;
+  createdAt: string;
+  updatedAt: string;
+  deliveredAt: string | null;
+}
+
+export interface DeliveryAttempt {
+  attempt: number;
+  startedAt: string;
+  statusCode: number | null;
+  latencyMs: number;
+  error: string | null;
+}
+
+export interface DeliveryDetail extends Delivery {
+  attemptLog: DeliveryAttempt[];
+}

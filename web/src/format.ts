@@ -79,3 +79,12 @@ export function shortId(id: string): string {
 export function taskLabel(task: { kind: string; target: string | null }): string {
   return task.target ? `${task.kind}(${task.target})` : task.kind;
 }
+
+/** A cell of an entity row: '—' for no value, lists joined, objects as JSON. */
+export function formatCell(v: unknown): string {
+  if (v === null || v === undefined) return '—';
+  if (Array.isArray(v)) return v.length ? v.map((x) => formatCell(x)).join(', ') : '—';
+  if (typeof v === 'string') return v;
+  if (typeof v === 'number' || typeof v === 'boolean' || typeof v === 'bigint') return String(v);
+  return JSON.stringify(v);
+}

@@ -1,9 +1,16 @@
 /**
  * Home: what is running, how the last job went, when the next scheduled run is, and what needs
- * attention (failed sources, rejected rows). Polls quickly while a job runs.
+ * attention (failed sources, rejected rows, disabled subscriptions). Polls quickly while a job runs.
  */
-import { api, instancePath } from '../api.client';
-import { isFinal, type DataSource, type Job, type List, type Schedule } from '../api.types';
+import { ApiError, api, instancePath } from '../api.client';
+import {
+  isFinal,
+  type DataSource,
+  type Job,
+  type List,
+  type Schedule,
+  type Subscription,
+} from '../api.types';
 import { href } from '../app.router';
 import { JobsChart } from '../components/jobs.chart';
 import { ErrorNotice, Loading, PageHeader } from '../components/states.view';
@@ -23,19 +30,31 @@ interface HomeData {
   running: Job | null;
   sources: DataSource[];
   schedule: Schedule;
+  subscriptions: Subscription[];
 }
 
 async function loadHome(instance: string): Promise<HomeData> {
-  const [jobs, sources, schedule] = await Promise.all([
+  const [jobs, sources, schedule, subscriptions] = await Promise.all([
     api.get<List<Job>>(instancePath(instance, '/workflows/main/jobs?$top=24')),
     api.get<List<DataSource>>(instancePath(instance, '/manage/datasources')),
     api.get<Schedule>(instancePath(instance, '/workflows/main/schedules')),
+    // A key without the subscribe scope (403) has no subscriptions to look after.
+    api.get<List<Subscription>>(instancePath(instance, '/subscriptions')).catch((e: unknown) => {
+      if (e instanceof ApiError && e.status === 403) return { value: [] };
+      throw e;
+    }),
   ]);
   const active = jobs.value.find((j) => !isFinal(j.status));
   const running = active
     ? await api.get<Job>(instancePath(instance, `/workflows/main/jobs/${active.jobId}`))
     : null;
-  return { jobs: jobs.value, running, sources: sources.value, schedule };
+  return {
+    jobs: jobs.value,
+    running,
+    sources: sources.value,
+    schedule,
+    subscriptions: subscriptions.value,
+  };
 }
 
 interface Attention {
@@ -47,7 +66,11 @@ interface Attention {
   linkLabel: string;
 }
 
-function listAttention(instance: string, sources: DataSource[]): Attention[] {
+function listAttention(
+  instance: string,
+  sources: DataSource[],
+  subscriptions: Subscription[],
+): Attention[] {
   const items: Attention[] = [];
   for (const s of sources) {
     if (s.status === 'failed') {
@@ -69,6 +92,17 @@ function listAttention(instance: string, sources: DataSource[]): Attention[] {
         linkLabel: 'See rejected rows',
       });
     }
+  }
+  for (const sub of subscriptions) {
+    if (sub.status !== 'disabled') continue;
+    items.push({
+      key: `subscription-${sub.id}`,
+      level: 'error',
+      title: `Subscription to ${sub.event} is disabled`,
+      detail: sub.disabledReason ?? 'It was disabled; its events are not delivered.',
+      link: href(instance, 'subscriptions', sub.id),
+      linkLabel: 'Open subscription',
+    });
   }
   return items;
 }
@@ -121,7 +155,7 @@ export function HomePage({ instance }: { instance: string }) {
   const now = Date.now();
   const data = res.data;
   const last = data?.jobs.find((j) => isFinal(j.status));
-  const attention = data ? listAttention(instance, data.sources) : [];
+  const attention = data ? listAttention(instance, data.sources, data.subscriptions) : [];
   const count = (status: string): number =>
     data?.sources.filter((s) => s.status === status).length ?? 0;
   const breakdown = [
