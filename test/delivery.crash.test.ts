@@ -91,6 +91,7 @@ void describe('crash points', () => {
       await runIngest(first, dir);
       const now = new Date();
       const claimed = await first.state.claimDeliveries({
+        workerId: first.config.delivery.workerId,
         now: now.toISOString(),
         limit: 10,
         leaseUntil: new Date(now.getTime() + 3_600_000).toISOString(),

@@ -188,6 +188,7 @@ export function runTriggersStateContract(name: string, open: () => Promise<State
       await store.appendEvents([event('e1'), event('e2'), event('e3')]);
       const claim = (minute: number) =>
         store.claimDeliveries({
+          workerId: 'w1',
           now: at(minute),
           limit: 10,
           leaseUntil: at(minute + 1),
@@ -221,11 +222,14 @@ export function runTriggersStateContract(name: string, open: () => Promise<State
         nextAttemptAt: null,
         gone: isGone,
       });
-      assert.equal(await store.releaseInFlightDeliveries(), 5);
+      assert.equal(await store.releaseInFlightDeliveries('w2'), 0, "another worker's claims stay");
+      // The 5 claimed again plus the one whose lease expired without being claimed again.
+      assert.equal(await store.releaseInFlightDeliveries('w1'), 6);
       await claim(4);
       const disabled = await store.recordDeliveryResults(
         [result(ok, 'delivered', 200, false), result(gone, 'failed', 410, true)],
         {
+          workerId: 'w1',
           now: at(4),
           disableFailingSince: at(-100),
           disabledEvent: (s, reason) =>

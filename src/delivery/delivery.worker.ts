@@ -1,7 +1,10 @@
 /**
  * The dispatcher: claims due deliveries from the outbox, POSTs them, and records every attempt.
- * - At least once: a delivery is `inFlight` from claim to recorded result; on start the embedded
- *   server returns every in-flight delivery to `pending` (its claim died with the previous process).
+ * - At least once: a delivery is `inFlight` from claim to recorded result. Claims carry the worker's
+ *   id and a lease: at start a worker returns its own in-flight deliveries to `pending` (they died
+ *   with its previous run); another worker's claims are taken over once their lease expires. A send
+ *   starts only while the lease still covers the whole attempt, so no two workers send a delivery
+ *   at the same time while leases are valid (protocol: README.md).
  * - One slow target never delays the others: each `host:port` has its own concurrency cap (and an
  *   optional rate); sends run independently and results are written in batches.
  * - Time is injected: `tick(now)` claims what is due at `now`; `start()` runs ticks on a timer and
@@ -23,8 +26,12 @@ export interface WorkerOptions {
   concurrency: number;
   batchSize: number;
   pollIntervalMs: number;
+  /** Identifies this worker's claims; unique among the workers sharing one state database. */
+  workerId: string;
   /** How long a claim holds before another worker may take the delivery. */
   leaseMs: number;
+  /** The longest an attempt can take (the sender's total timeout): a send needs this much lease left. */
+  sendTimeoutMs: number;
   /** A url failing continuously this long gets its subscriptions disabled. */
   disableAfterMs: number;
   /** Messages per second for specific hosts (`hooks.slack.com` or `host:port`). */
@@ -46,6 +53,8 @@ const prefetch = 4;
 interface Queued {
   claimed: ClaimedDelivery;
   now: Date;
+  /** `performance.now()` at the claim: the lease's clock, independent of the injected `now`. */
+  claimedAt: number;
 }
 
 export class DeliveryWorker {
@@ -56,6 +65,8 @@ export class DeliveryWorker {
   private readonly nextSlot = new Map<string, number>();
   private readonly sends = new Set<Promise<void>>();
   private readonly abort = new AbortController();
+  /** The serialised envelope of each claimed event (deliveries of one event share the object). */
+  private readonly bodies = new WeakMap<object, string>();
   private results: DeliveryResult[] = [];
   private flushing: Promise<void> | undefined;
   private ticking: Promise<void> | undefined;
@@ -67,7 +78,7 @@ export class DeliveryWorker {
 
   /** Resumes deliveries left in flight by a crash, then runs ticks until `stop()`. */
   async start(): Promise<void> {
-    const resumed = await this.deps.state.releaseInFlightDeliveries();
+    const resumed = await this.deps.state.releaseInFlightDeliveries(this.deps.options.workerId);
     if (resumed > 0) this.deps.log.info({ resumed }, 'resuming deliveries left in flight');
     this.running = true;
     this.wake();
@@ -90,7 +101,9 @@ export class DeliveryWorker {
       return (this.nextSlot.get(host) ?? 0) <= nowMs && this.heldBy(host) === 0 ? 1 : 0;
     };
     const hosts = new Set([...this.perHost.keys(), ...this.queued.keys(), ...this.nextSlot.keys()]);
+    const claimedAt = performance.now();
     const claimed = await this.deps.state.claimDeliveries({
+      workerId: options.workerId,
       now: now.toISOString(),
       limit: Math.min(options.batchSize, free),
       leaseUntil: new Date(nowMs + options.leaseMs).toISOString(),
@@ -101,7 +114,9 @@ export class DeliveryWorker {
       const host = c.delivery.targetHost;
       const rate = this.rateOf(host);
       if (rate !== undefined) this.nextSlot.set(host, nowMs + 1000 / rate);
-      this.queued.set(host, [...(this.queued.get(host) ?? []), { claimed: c, now }]);
+      const queue = this.queued.get(host);
+      if (queue) queue.push({ claimed: c, now, claimedAt });
+      else this.queued.set(host, [{ claimed: c, now, claimedAt }]);
     }
     for (const host of new Set(claimed.map((c) => c.delivery.targetHost))) this.pump(host);
     return claimed.length;
@@ -121,7 +136,17 @@ export class DeliveryWorker {
   private pump(host: string): void {
     const queue = this.queued.get(host) ?? [];
     while (queue.length > 0 && (this.perHost.get(host) ?? 0) < this.deps.options.hostConcurrency) {
-      const { claimed, now } = queue.shift()!;
+      const { claimed, now, claimedAt } = queue.shift()!;
+      const { leaseMs, sendTimeoutMs } = this.deps.options;
+      if (performance.now() - claimedAt + sendTimeoutMs >= leaseMs) {
+        // The lease could run out mid-send and another worker take the delivery: leave it to
+        // expire and be claimed again (at least once, never two concurrent sends).
+        this.deps.log.warn(
+          { delivery: claimed.delivery.id },
+          'claim too old to send; left to expire',
+        );
+        continue;
+      }
       this.perHost.set(host, (this.perHost.get(host) ?? 0) + 1);
       const p = this.deliver(claimed, now).finally(() => {
         this.sends.delete(p);
@@ -164,7 +189,11 @@ export class DeliveryWorker {
 
   private async deliver(c: ClaimedDelivery, now: Date): Promise<void> {
     const { delivery, event, signer } = c;
-    const body = JSON.stringify(envelopeOf(event));
+    let body = this.bodies.get(event);
+    if (body === undefined) {
+      body = JSON.stringify(envelopeOf(event));
+      this.bodies.set(event, body);
+    }
     const secrets = [signer.secret];
     if (
       signer.previousSecret &&
@@ -232,6 +261,7 @@ export class DeliveryWorker {
     ).toISOString();
     return this.deps.state
       .recordDeliveryResults(batch, {
+        workerId: this.deps.options.workerId,
         now: at,
         disableFailingSince,
         disabledEvent: (sub, reason): NewEvent => ({

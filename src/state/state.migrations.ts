@@ -241,6 +241,19 @@ const migrations: Record<string, Migration> = {
         .execute();
     },
   },
+  '0007_delivery': {
+    async up(db: Kysely<unknown>) {
+      // The claim protocol (src/delivery/README.md): who holds an in-flight delivery, so a worker
+      // releases only its own claims at start and records only deliveries it still holds.
+      await db.schema.alterTable('deliveries').addColumn('claimed_by', 'text').execute();
+      // Expired leases are found without scanning every in-flight delivery.
+      await db.schema
+        .createIndex('deliveries_lease')
+        .on('deliveries')
+        .columns(['status', 'lease_until'])
+        .execute();
+    },
+  },
 };
 
 export const migrationProvider: MigrationProvider = {
