@@ -5,18 +5,13 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { Kysely, Selectable } from 'kysely';
-import { mapSubscription, toNumber } from './state.mappers.js';
+import { toNumber } from './state.mappers.js';
 import type { Database } from './state.schema.js';
 import type {
-  ClaimOptions,
-  ClaimedDelivery,
-  DeliveryResult,
   DeliveryRow,
   DeliveryStatus,
   EventRow,
   NewEvent,
-  RecordOptions,
-  SubscriptionRow,
 } from './state.types.js';
 
 /** Inserts events and, per event, one delivery per distinct url among the live subscriptions it targets. */
