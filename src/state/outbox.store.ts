@@ -7,12 +7,7 @@ import { randomUUID } from 'node:crypto';
 import type { Kysely, Selectable } from 'kysely';
 import { toNumber } from './state.mappers.js';
 import type { Database } from './state.schema.js';
-import type {
-  DeliveryRow,
-  DeliveryStatus,
-  EventRow,
-  NewEvent,
-} from './state.types.js';
+import type { DeliveryRow, DeliveryStatus, EventRow, NewEvent } from './state.types.js';
 
 /** Inserts events and, per event, one delivery per distinct url among the live subscriptions it targets. */
 export async function appendEventRows(db: Kysely<Database>, events: NewEvent[]): Promise<void> {
