@@ -50,6 +50,14 @@ export interface WorkerDeps {
 /** Claimed deliveries a host may hold per its concurrency cap: sends in progress plus a queue. */
 const prefetch = 4;
 
+/**
+ * Group commit: results wait up to this long (or until `recordBatch` of them) to share one state
+ * transaction. A send's slot is freed when its response arrives, so the wait costs no throughput;
+ * the delivery stays `inFlight` until its result is written.
+ */
+const recordWindowMs = 5;
+const recordBatch = 256;
+
 interface Queued {
   claimed: ClaimedDelivery;
   now: Date;
@@ -71,6 +79,12 @@ export class DeliveryWorker {
   private flushing: Promise<void> | undefined;
   private ticking: Promise<void> | undefined;
   private again = false;
+  /** The last claim filled its batch: more may be due right now. */
+  private more = false;
+  /** Hosts that had no room at the last claim: their due deliveries wait for a completion. */
+  private readonly starved = new Set<string>();
+  /** The last tick found every slot taken: any completion may let a claim through. */
+  private saturated = false;
   private running = false;
   private timer: NodeJS.Timeout | undefined;
 
@@ -93,7 +107,11 @@ export class DeliveryWorker {
   async tick(now: Date = this.deps.now()): Promise<number> {
     const { options } = this.deps;
     const free = options.concurrency * prefetch - this.held();
-    if (free <= 0) return 0;
+    this.saturated = free <= 0;
+    if (this.saturated) {
+      this.more = false;
+      return 0;
+    }
     const nowMs = now.getTime();
     const capacityOf = (host: string): number => {
       const room = options.hostConcurrency * prefetch - this.heldBy(host);
@@ -102,10 +120,11 @@ export class DeliveryWorker {
     };
     const hosts = new Set([...this.perHost.keys(), ...this.queued.keys(), ...this.nextSlot.keys()]);
     const claimedAt = performance.now();
+    const limit = Math.min(options.batchSize, free);
     const claimed = await this.deps.state.claimDeliveries({
       workerId: options.workerId,
       now: now.toISOString(),
-      limit: Math.min(options.batchSize, free),
+      limit,
       leaseUntil: new Date(nowMs + options.leaseMs).toISOString(),
       capacityOf,
       fullHosts: [...hosts].filter((h) => capacityOf(h) <= 0),
@@ -118,6 +137,10 @@ export class DeliveryWorker {
       if (queue) queue.push({ claimed: c, now, claimedAt });
       else this.queued.set(host, [{ claimed: c, now, claimedAt }]);
     }
+    this.more = claimed.length >= limit;
+    this.starved.clear();
+    for (const c of claimed) hosts.add(c.delivery.targetHost);
+    for (const host of hosts) if (capacityOf(host) <= 0) this.starved.add(host);
     for (const host of new Set(claimed.map((c) => c.delivery.targetHost))) this.pump(host);
     return claimed.length;
   }
@@ -154,8 +177,15 @@ export class DeliveryWorker {
         if (left > 0) this.perHost.set(host, left);
         else this.perHost.delete(host);
         this.pump(host);
-        // Refill before the host's queue runs dry.
-        if (this.heldBy(host) <= this.deps.options.hostConcurrency) this.wake();
+        // Refill before the host's queue runs dry, if the last claim left some of its work behind
+        // (otherwise a claim now would find nothing new: notify, timers and `more` cover the rest).
+        const refill =
+          this.starved.has(host) && this.heldBy(host) <= this.deps.options.hostConcurrency;
+        if (refill || this.saturated) {
+          this.starved.delete(host);
+          this.saturated = false;
+          this.wake();
+        }
       });
       this.sends.add(p);
     }
@@ -166,7 +196,7 @@ export class DeliveryWorker {
   async drain(): Promise<void> {
     while (this.sends.size > 0 || this.flushing || this.results.length > 0) {
       await Promise.all([...this.sends]);
-      this.flush();
+      this.flush(true);
       await this.flushing;
     }
   }
@@ -246,11 +276,13 @@ export class DeliveryWorker {
    * Writes pending results in one transaction per batch (results that arrive during a write form the
    * next batch); a failed write leaves them in flight, so they are sent again (at least once).
    */
-  private flush(): void {
+  private flush(now = false): void {
     if (this.flushing || this.results.length === 0) return;
-    this.flushing = new Promise<void>((resolve) => setImmediate(resolve)).then(() =>
-      this.writeBatch(),
-    );
+    const wait =
+      now || this.results.length >= recordBatch
+        ? new Promise<void>((resolve) => setImmediate(resolve))
+        : new Promise<void>((resolve) => setTimeout(resolve, recordWindowMs));
+    this.flushing = wait.then(() => this.writeBatch());
   }
 
   private writeBatch(): Promise<void> {
@@ -315,11 +347,14 @@ export class DeliveryWorker {
     let delay = options.pollIntervalMs;
     try {
       const now = this.deps.now();
-      const claimed = await this.tick(now);
-      const due = await this.deps.state.nextDeliveryDueAt();
-      const dueIn = due === undefined ? Infinity : Date.parse(due) - now.getTime();
-      if (dueIn > 0) delay = Math.min(delay, dueIn);
-      else if (claimed > 0) delay = 0;
+      await this.tick(now);
+      if (this.more) delay = 0;
+      else {
+        // Due now but not claimed means its host is full: a completion wakes the worker.
+        const due = await this.deps.state.nextDeliveryDueAt();
+        const dueIn = due === undefined ? Infinity : Date.parse(due) - now.getTime();
+        if (dueIn > 0) delay = Math.min(delay, dueIn);
+      }
       for (const slot of this.nextSlot.values()) {
         if (slot > now.getTime()) delay = Math.min(delay, slot - now.getTime());
       }

@@ -85,23 +85,31 @@ async function markClaimed(
     ids.push(c.id);
   }
   if (ids.length === 0) return [];
-  return db
-    .updateTable('deliveries')
-    .set({
-      status: 'inFlight',
-      claimed_by: opts.workerId,
-      lease_until: opts.leaseUntil,
-      updated_at: opts.now,
-    })
-    .where('id', 'in', ids)
-    .where((eb) =>
-      eb.or([
-        eb.and([eb('status', '=', 'pending'), eb('next_attempt_at', '<=', opts.now)]),
-        eb.and([eb('status', '=', 'inFlight'), eb('lease_until', '<=', opts.now)]),
-      ]),
-    )
-    .returningAll()
-    .execute();
+  return (
+    db
+      .updateTable('deliveries')
+      .set({
+        status: 'inFlight',
+        claimed_by: opts.workerId,
+        lease_until: opts.leaseUntil,
+        updated_at: opts.now,
+      })
+      .where('id', 'in', ids)
+      // Still due, or still expired. A CASE rather than an OR: SQLite would answer the OR with its
+      // two status indexes (every due row) instead of the primary key (only the chosen ids).
+      .where((eb) =>
+        eb
+          .case()
+          .when('status', '=', 'pending')
+          .then(eb('next_attempt_at', '<=', opts.now))
+          .when('status', '=', 'inFlight')
+          .then(eb('lease_until', '<=', opts.now))
+          .else(eb.lit(false))
+          .end(),
+      )
+      .returningAll()
+      .execute()
+  );
 }
 
 /**
