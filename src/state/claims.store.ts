@@ -112,6 +112,24 @@ async function markClaimed(
   );
 }
 
+/** Live subscriptions by id or match key, newest first. */
+async function liveSubscriptions(
+  db: Kysely<Database>,
+  by: 'id' | 'match_key',
+  keys: string[],
+): Promise<SubscriptionRow[]> {
+  if (keys.length === 0) return [];
+  const rows = await db
+    .selectFrom('subscriptions')
+    .selectAll()
+    .where('status', '=', 'active')
+    .where(by, 'in', keys)
+    .orderBy('created_at', 'desc')
+    .orderBy('id', 'desc')
+    .execute();
+  return rows.map(mapSubscription);
+}
+
 /**
  * Claims due deliveries and expired leases (see the protocol above). Each claimed delivery is signed
  * by its subscription, or the newest live duplicate when that one is gone; with none left it ends
@@ -127,18 +145,19 @@ export async function claimDeliveries(
       ? await db.transaction().execute((trx) => markClaimed(trx, opts, dialect))
       : await markClaimed(db, opts, dialect);
   if (picked.length === 0) return [];
-  const subs = await db
-    .selectFrom('subscriptions')
-    .selectAll()
-    .where('status', '=', 'active')
-    .where('match_key', 'in', [...new Set(picked.map((d) => d.match_key))])
-    .orderBy('created_at', 'desc')
-    .orderBy('id', 'desc')
-    .execute();
-  const live = subs.map(mapSubscription);
-  const byId = new Map(live.map((s) => [s.id, s]));
+  const byId = new Map(
+    (await liveSubscriptions(db, 'id', [...new Set(picked.map((d) => d.subscription_id))])).map(
+      (s) => [s.id, s],
+    ),
+  );
+  // Deliveries whose subscription is gone go to the newest live duplicate (same match key).
   const newestByKey = new Map<string, SubscriptionRow>();
-  for (const s of live) if (!newestByKey.has(s.matchKey)) newestByKey.set(s.matchKey, s);
+  const unsigned = [
+    ...new Set(picked.filter((d) => !byId.has(d.subscription_id)).map((d) => d.match_key)),
+  ];
+  for (const s of await liveSubscriptions(db, 'match_key', unsigned)) {
+    if (!newestByKey.has(s.matchKey)) newestByKey.set(s.matchKey, s);
+  }
   const claimed: Omit<ClaimedDelivery, 'event'>[] = [];
   const orphaned: string[] = [];
   for (const d of picked) {
