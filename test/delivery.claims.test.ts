@@ -1,0 +1,272 @@
+/**
+ * The claim protocol with several dispatcher workers on one SQLite state file: two workers in one
+ * process (one connection, and one connection each), and two `tributary serve` processes. No
+ * delivery is sent twice while leases are valid; a claim whose lease expired is taken over, and its
+ * old holder can no longer write its result over the new one.
+ */
+import { after, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import pino from 'pino';
+import { createApp, type App } from '../src/app.js';
+import { loadConfig } from '../src/config/index.js';
+import { DeliveryWorker, WebhookSender } from '../src/delivery/index.js';
+import type { StateStore } from '../src/state/index.js';
+import { Receiver } from './support/receiver.js';
+import { deliverAt, emit, minutes, subscribe } from './support/triggers.js';
+
+const dirs: string[] = [];
+after(() => {
+  for (const d of dirs) rmSync(d, { recursive: true, force: true });
+});
+
+function tempDir(): string {
+  const d = mkdtempSync(join(tmpdir(), 'tributary-claims-'));
+  dirs.push(d);
+  return d;
+}
+
+const env = {
+  TRIBUTARY_ADMIN_KEY: 'test-admin-key',
+  TRIBUTARY_LOG_LEVEL: 'silent',
+  TRIBUTARY_ALLOW_PRIVATE_TARGETS: 'true',
+  TRIBUTARY_DUCKDB_MEMORY_LIMIT: '512MB',
+  TRIBUTARY_DELIVERY_POLL_MS: '20',
+};
+
+async function appAt(dir: string, workerId: string): Promise<App> {
+  return createApp({
+    config: loadConfig({ ...env, TRIBUTARY_DELIVERY_WORKER_ID: workerId }, { dataDir: dir }),
+  });
+}
+
+/** A second dispatcher over `state`, configured like the app's own. */
+function workerOn(app: App, state: StateStore, workerId: string): DeliveryWorker {
+  const d = app.config.delivery;
+  return new DeliveryWorker({
+    state,
+    now: () => new Date(),
+    log: pino({ level: 'silent' }),
+    sender: new WebhookSender({
+      allowPrivateTargets: true,
+      allowHttpHosts: [],
+      connectTimeoutMs: d.connectTimeoutMs,
+      timeoutMs: d.timeoutMs,
+      connectionsPerHost: d.hostConcurrency,
+    }),
+    options: {
+      schedule: { delaysMs: d.retryScheduleMs, retryAfterCapMs: d.retryAfterCapMs },
+      hostConcurrency: 4,
+      concurrency: 8,
+      batchSize: 5,
+      pollIntervalMs: d.pollIntervalMs,
+      workerId,
+      leaseMs: d.leaseMs,
+      sendTimeoutMs: d.timeoutMs,
+      disableAfterMs: d.disableAfterMs,
+      hostRates: {},
+    },
+  });
+}
+
+/** Every (event, path) pair the receiver got, with how often. */
+function pairCounts(rx: Receiver): Map<string, number> {
+  const counts = new Map<string, number>();
+  for (const r of rx.received) {
+    const key = `${r.json.id} ${r.path}`;
+    counts.set(key, (counts.get(key) ?? 0) + 1);
+  }
+  return counts;
+}
+
+async function emitMany(app: App, n: number): Promise<string[]> {
+  const ids: string[] = [];
+  for (let i = 0; i < n; i++) ids.push(await emit(app, 'unification.completed', new Date(), { i }));
+  return ids;
+}
+
+void describe('several workers on one state file', () => {
+  for (const shared of [true, false]) {
+    void it(`send each delivery exactly once without failures (${shared ? 'one connection' : 'a connection each'})`, async () => {
+      const dir = tempDir();
+      const rx = await Receiver.start();
+      const app = await appAt(dir, 'a');
+      const other = shared ? undefined : await appAt(dir, 'b');
+      const second = workerOn(app, other?.state ?? app.state, 'b');
+      const first = workerOn(app, app.state, 'a');
+      try {
+        const paths = ['/p0', '/p1', '/p2', '/p3'];
+        for (const p of paths)
+          await subscribe(app, { event: 'unification.completed', url: rx.url(p) });
+        const ids = await emitMany(app, 30);
+        await Promise.all([first.start(), second.start()]);
+        const expected = ids.length * paths.length;
+        await rx.waitFor(() => pairCounts(rx).size === expected);
+        await Promise.all([first.drain(), second.drain()]);
+        assert.equal(rx.received.length, expected, 'no delivery was sent twice');
+        const rows = await app.state.listDeliveries('default', { limit: 1000, offset: 0 });
+        assert.equal(rows.length, expected);
+        assert.ok(rows.every((d) => d.status === 'delivered' && d.attempts === 1));
+      } finally {
+        await first.stop();
+        await second.stop();
+        await other?.close();
+        await app.close();
+        await rx.close();
+      }
+    });
+  }
+
+  void it('a claim is taken over once its lease expires, and the old holder cannot overwrite the result', async () => {
+    const dir = tempDir();
+    const rx = await Receiver.start();
+    const app = await appAt(dir, 'embedded');
+    try {
+      await subscribe(app, { event: 'unification.completed', url: rx.url() });
+      const t0 = new Date('2026-05-01T10:00:00.000Z');
+      await emit(app, 'unification.completed', t0, { jobId: 'j' });
+      // Another worker claims it for a minute and dies before sending.
+      const ghost = await app.state.claimDeliveries({
+        workerId: 'ghost',
+        now: t0.toISOString(),
+        limit: 10,
+        leaseUntil: minutes(t0, 1).toISOString(),
+        capacityOf: () => 10,
+      });
+      assert.equal(ghost.length, 1);
+      // A restart of this worker releases only its own claims.
+      assert.equal(await app.state.releaseInFlightDeliveries('embedded'), 0);
+      assert.equal(await deliverAt(app, minutes(t0, 0.5)), 0, 'the lease is still valid');
+      assert.equal(rx.received.length, 0);
+      assert.equal(await deliverAt(app, minutes(t0, 2)), 1, 'the expired lease is taken over');
+      assert.equal(rx.received.length, 1);
+      const id = ghost[0]!.delivery.id;
+      assert.equal((await app.state.getDelivery('default', id))!.status, 'delivered');
+      // The ghost's late failure is logged as an attempt but does not change the delivery.
+      await app.state.recordDeliveryResults(
+        [
+          {
+            deliveryId: id,
+            instance: 'default',
+            url: rx.url(),
+            attempt: {
+              deliveryId: id,
+              attempt: 1,
+              startedAt: minutes(t0, 3).toISOString(),
+              statusCode: 500,
+              latencyMs: 1,
+              error: 'HTTP 500',
+            },
+            status: 'pending',
+            nextAttemptAt: minutes(t0, 4).toISOString(),
+            gone: false,
+          },
+        ],
+        {
+          workerId: 'ghost',
+          now: minutes(t0, 3).toISOString(),
+          disableFailingSince: minutes(t0, -7200).toISOString(),
+          disabledEvent: () => assert.fail('nothing is disabled'),
+        },
+      );
+      const row = (await app.state.getDelivery('default', id))!;
+      assert.equal(row.status, 'delivered');
+      assert.equal(row.attempts, 1);
+      assert.deepEqual(
+        (await app.state.listDeliveryAttempts(id)).map((a) => a.statusCode),
+        [200, 500],
+      );
+    } finally {
+      await app.close();
+      await rx.close();
+    }
+  });
+});
+
+interface Server {
+  child: ChildProcess;
+}
+
+/** `tributary serve` on `dir` as a child process, resolved once it listens. */
+function startServer(dir: string, workerId: string): Promise<Server> {
+  const { NODE_TEST_CONTEXT: _ctx, ...parentEnv } = process.env;
+  const child = spawn(
+    process.execPath,
+    ['bin/tributary.js', 'serve', '--data-dir', dir, '--port', '0'],
+    {
+      env: {
+        ...parentEnv,
+        ...env,
+        TRIBUTARY_LOG_LEVEL: 'error',
+        TRIBUTARY_DELIVERY_WORKER_ID: workerId,
+        TRIBUTARY_DELIVERY_HOST_CONCURRENCY: '2',
+      },
+      stdio: ['ignore', 'pipe', 'inherit'],
+    },
+  );
+  return new Promise((resolve, reject) => {
+    let out = '';
+    child.stdout.on('data', (c: Buffer) => {
+      out += c.toString();
+      if (/serving http:\/\/\S+/.test(out)) resolve({ child });
+    });
+    child.once('exit', (code) =>
+      reject(new Error(`server exited (${code}) before listening: ${out}`)),
+    );
+  });
+}
+
+async function stopServer(s: Server): Promise<void> {
+  if (s.child.exitCode !== null) return;
+  const exited = new Promise((resolve) => s.child.once('exit', resolve));
+  s.child.kill('SIGTERM');
+  await exited;
+}
+
+void describe('two server processes on one state file', () => {
+  void it('send each delivery once, and take over the claims of a worker that died', async () => {
+    const dir = tempDir();
+    const rx = await Receiver.start();
+    // This process only writes the outbox (its own worker never starts).
+    const app = await appAt(dir, 'writer');
+    const servers: Server[] = [];
+    try {
+      const paths = ['/p0', '/p1', '/p2'];
+      for (const p of paths)
+        await subscribe(app, { event: 'unification.completed', url: rx.url(p) });
+      const early = await emitMany(app, 5);
+      // A worker claims the first events for 2 s and dies without sending.
+      const now = new Date();
+      const ghost = await app.state.claimDeliveries({
+        workerId: 'ghost',
+        now: now.toISOString(),
+        limit: 100,
+        leaseUntil: new Date(now.getTime() + 2_000).toISOString(),
+        capacityOf: () => 100,
+      });
+      assert.equal(ghost.length, early.length * paths.length);
+      servers.push(await startServer(dir, 'a'), await startServer(dir, 'b'));
+      const ids = [...early, ...(await emitMany(app, 40))];
+      const expected = ids.length * paths.length;
+      await rx.waitFor(() => pairCounts(rx).size === expected, 30_000);
+      // The results of the last sends are written shortly after their 2xx.
+      const rows = () => app.state.listDeliveries('default', { limit: 1000, offset: 0 });
+      const deadline = Date.now() + 20_000;
+      while ((await rows()).some((d) => d.status !== 'delivered') && Date.now() < deadline) {
+        await new Promise((resolve) => setTimeout(resolve, 25));
+      }
+      for (const s of servers) await stopServer(s);
+      assert.equal(rx.received.length, expected, 'no delivery was sent twice');
+      const final = await rows();
+      assert.equal(final.length, expected);
+      for (const d of final) assert.equal(`${d.status} ${d.attempts}`, 'delivered 1', d.id);
+    } finally {
+      for (const s of servers) await stopServer(s);
+      await app.close();
+      await rx.close();
+    }
+  });
+});
