@@ -88,6 +88,22 @@ async function emitMany(app: App, n: number): Promise<string[]> {
   return ids;
 }
 
+void describe('claim settings', () => {
+  void it('refuse a lease no longer than the attempt timeout and a malformed worker id', () => {
+    assert.throws(
+      () =>
+        loadConfig({ TRIBUTARY_DELIVERY_TIMEOUT_MS: '5000', TRIBUTARY_DELIVERY_LEASE_MS: '5000' }),
+      /TRIBUTARY_DELIVERY_LEASE_MS must be a number between 5001/,
+    );
+    assert.throws(
+      () => loadConfig({ TRIBUTARY_DELIVERY_WORKER_ID: 'a b' }),
+      /TRIBUTARY_DELIVERY_WORKER_ID must be/,
+    );
+    const d = loadConfig({ TRIBUTARY_DELIVERY_TIMEOUT_MS: '5000' }).delivery;
+    assert.deepEqual([d.workerId, d.leaseMs], ['embedded', 65_000]);
+  });
+});
+
 void describe('several workers on one state file', () => {
   for (const shared of [true, false]) {
     void it(`send each delivery exactly once without failures (${shared ? 'one connection' : 'a connection each'})`, async () => {

@@ -259,5 +259,67 @@ export function runTriggersStateContract(name: string, open: () => Promise<State
       assert.equal((await store.getDelivery('default', gone!.delivery.id))!.seriesAttempts, 0);
       assert.equal(await store.nextDeliveryDueAt(), at(1));
     });
+
+    void it('claims atomically with an owner: concurrent claims split the work, only the holder records', async () => {
+      await store.createSubscription(sub('a'));
+      await store.appendEvents(Array.from({ length: 12 }, (_, i) => event(`e${i}`)));
+      const claim = (workerId: string, minute: number, limit = 5) =>
+        store.claimDeliveries({
+          workerId,
+          now: at(minute),
+          limit,
+          leaseUntil: at(minute + 1),
+          capacityOf: () => 100,
+        });
+      // Racing claims (same instant, same candidates) never return one delivery twice, and the
+      // rest stays claimable.
+      const racing = await Promise.all([claim('w1', 1), claim('w2', 1), claim('w3', 1)]);
+      const ids = racing.flat().map((c) => c.delivery.id);
+      assert.ok(ids.length >= 5);
+      for (let more = await claim('w2', 1); more.length > 0; more = await claim('w2', 1)) {
+        ids.push(...more.map((c) => c.delivery.id));
+      }
+      assert.equal(ids.length, 12);
+      assert.equal(new Set(ids).size, 12);
+      // After the leases expire another worker takes them; the old holder's result is not applied.
+      const taken = await claim('w4', 3, 100);
+      assert.equal(taken.length, 12);
+      const mine = racing[0][0]!;
+      const result = (workerId: string, code: number) =>
+        store.recordDeliveryResults(
+          [
+            {
+              deliveryId: mine.delivery.id,
+              instance: 'default',
+              url: mine.delivery.url,
+              attempt: {
+                deliveryId: mine.delivery.id,
+                attempt: 1,
+                startedAt: at(3),
+                statusCode: code,
+                latencyMs: 1,
+                error: null,
+              },
+              status: code === 200 ? 'delivered' : 'pending',
+              nextAttemptAt: code === 200 ? null : at(10),
+              gone: false,
+            },
+          ],
+          {
+            workerId,
+            now: at(3),
+            disableFailingSince: at(-10_000),
+            disabledEvent: () => assert.fail('nothing is disabled'),
+          },
+        );
+      await result('w1', 500);
+      assert.equal((await store.getDelivery('default', mine.delivery.id))!.status, 'inFlight');
+      await result('w4', 200);
+      const row = (await store.getDelivery('default', mine.delivery.id))!;
+      assert.deepEqual([row.status, row.attempts], ['delivered', 1]);
+      assert.equal((await store.listDeliveryAttempts(mine.delivery.id)).length, 2);
+      assert.equal(await store.releaseInFlightDeliveries('w1'), 0);
+      assert.equal(await store.releaseInFlightDeliveries('w4'), 11);
+    });
   });
 }
