@@ -10,13 +10,10 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import pino from 'pino';
 import { createApp, type App } from '../src/app.js';
 import { loadConfig } from '../src/config/index.js';
-import { DeliveryWorker, WebhookSender } from '../src/delivery/index.js';
-import type { StateStore } from '../src/state/index.js';
-import { Receiver } from './support/receiver.js';
-import { deliverAt, emit, minutes, subscribe } from './support/triggers.js';
+import { pairCounts, Receiver } from './support/receiver.js';
+import { deliverAt, emit, minutes, newWorker, subscribe } from './support/triggers.js';
 
 const dirs: string[] = [];
 after(() => {
@@ -41,45 +38,6 @@ async function appAt(dir: string, workerId: string): Promise<App> {
   return createApp({
     config: loadConfig({ ...env, TRIBUTARY_DELIVERY_WORKER_ID: workerId }, { dataDir: dir }),
   });
-}
-
-/** A second dispatcher over `state`, configured like the app's own. */
-function workerOn(app: App, state: StateStore, workerId: string): DeliveryWorker {
-  const d = app.config.delivery;
-  return new DeliveryWorker({
-    state,
-    now: () => new Date(),
-    log: pino({ level: 'silent' }),
-    sender: new WebhookSender({
-      allowPrivateTargets: true,
-      allowHttpHosts: [],
-      connectTimeoutMs: d.connectTimeoutMs,
-      timeoutMs: d.timeoutMs,
-      connectionsPerHost: d.hostConcurrency,
-    }),
-    options: {
-      schedule: { delaysMs: d.retryScheduleMs, retryAfterCapMs: d.retryAfterCapMs },
-      hostConcurrency: 4,
-      concurrency: 8,
-      batchSize: 5,
-      pollIntervalMs: d.pollIntervalMs,
-      workerId,
-      leaseMs: d.leaseMs,
-      sendTimeoutMs: d.timeoutMs,
-      disableAfterMs: d.disableAfterMs,
-      hostRates: {},
-    },
-  });
-}
-
-/** Every (event, path) pair the receiver got, with how often. */
-function pairCounts(rx: Receiver): Map<string, number> {
-  const counts = new Map<string, number>();
-  for (const r of rx.received) {
-    const key = `${r.json.id} ${r.path}`;
-    counts.set(key, (counts.get(key) ?? 0) + 1);
-  }
-  return counts;
 }
 
 async function emitMany(app: App, n: number): Promise<string[]> {
@@ -111,8 +69,8 @@ void describe('several workers on one state file', () => {
       const rx = await Receiver.start();
       const app = await appAt(dir, 'a');
       const other = shared ? undefined : await appAt(dir, 'b');
-      const second = workerOn(app, other?.state ?? app.state, 'b');
-      const first = workerOn(app, app.state, 'a');
+      const second = newWorker(other?.state ?? app.state, 'b');
+      const first = newWorker(app.state, 'a');
       try {
         const paths = ['/p0', '/p1', '/p2', '/p3'];
         for (const p of paths)
