@@ -1,16 +1,22 @@
 /**
  * The state plane on PostgreSQL (the scale-out adapter) against a throwaway cluster: both StateStore
- * contract suites, and two dispatcher workers on two connection pools claiming with
- * `FOR UPDATE SKIP LOCKED` (each delivery sent exactly once).
+ * contract suites, two dispatcher workers on two connection pools claiming with
+ * `FOR UPDATE SKIP LOCKED`, and two apps sharing the database through `TRIBUTARY_STATE_URL` (each
+ * delivery sent exactly once).
  */
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import pg from 'pg';
+import { createApp, type App } from '../src/app.js';
+import { loadConfig } from '../src/config/index.js';
 import { openPostgresState, type StateStore, type SubscriptionRow } from '../src/state/index.js';
 import { newEventId } from '../src/triggers/index.js';
 import { available, skipReason, startCluster, type PgCluster } from './support/postgres.js';
 import { pairCounts, Receiver } from './support/receiver.js';
-import { newWorker } from './support/triggers.js';
+import { emit, newWorker, subscribe } from './support/triggers.js';
 import { runStateContract } from './state.contract.js';
 import { runTriggersStateContract } from './state.triggers.contract.js';
 
@@ -19,8 +25,8 @@ if (!available) console.log(`skipping the PostgreSQL state tests: ${skipReason}`
 let cluster: PgCluster | undefined;
 let databases = 0;
 
-/** A new, empty, migrated store in a database of its own. */
-async function open(): Promise<StateStore> {
+/** A new, empty database; returns its url. */
+async function newDatabase(): Promise<string> {
   const name = `state_${++databases}`;
   const admin = new pg.Client({ connectionString: cluster!.url() });
   await admin.connect();
@@ -29,9 +35,18 @@ async function open(): Promise<StateStore> {
   } finally {
     await admin.end();
   }
-  const r = await openPostgresState(cluster!.url(name));
+  return cluster!.url(name);
+}
+
+async function openAt(url: string): Promise<StateStore> {
+  const r = await openPostgresState(url);
   if (!r.ok) throw new Error(r.error.message);
   return r.value;
+}
+
+/** A new, empty, migrated store in a database of its own. */
+async function open(): Promise<StateStore> {
+  return openAt(await newDatabase());
 }
 
 if (available) {
@@ -45,11 +60,9 @@ if (available) {
 
   void describe('delivery workers on PostgreSQL', () => {
     void it('two workers on two pools send each delivery exactly once', async () => {
-      const a = await open();
-      const name = `state_${databases}`;
-      const opened = await openPostgresState(cluster!.url(name));
-      assert.ok(opened.ok);
-      const b = opened.value;
+      const url = await newDatabase();
+      const a = await openAt(url);
+      const b = await openAt(url);
       const rx = await Receiver.start();
       const workers = [newWorker(a, 'a'), newWorker(b, 'b')];
       try {
@@ -97,6 +110,50 @@ if (available) {
         for (const w of workers) await w.stop();
         await a.close();
         await b.close();
+        await rx.close();
+      }
+    });
+
+    void it('two servers with TRIBUTARY_STATE_URL share the outbox and send each delivery once', async () => {
+      const url = await newDatabase();
+      const rx = await Receiver.start();
+      const apps: App[] = [];
+      const dirs: string[] = [];
+      try {
+        for (const workerId of ['a', 'b']) {
+          const dir = mkdtempSync(join(tmpdir(), 'tributary-pgapp-'));
+          dirs.push(dir);
+          const env = {
+            TRIBUTARY_ADMIN_KEY: 'test-admin-key',
+            TRIBUTARY_LOG_LEVEL: 'silent',
+            TRIBUTARY_ALLOW_PRIVATE_TARGETS: 'true',
+            TRIBUTARY_DUCKDB_MEMORY_LIMIT: '512MB',
+            TRIBUTARY_DELIVERY_POLL_MS: '20',
+            TRIBUTARY_DELIVERY_HOST_CONCURRENCY: '2',
+            TRIBUTARY_STATE_URL: url,
+            TRIBUTARY_DELIVERY_WORKER_ID: workerId,
+          };
+          apps.push(await createApp({ config: loadConfig(env, { dataDir: dir }) }));
+        }
+        const [a] = apps as [App, App];
+        const paths = ['/p0', '/p1', '/p2'];
+        for (const p of paths) {
+          await subscribe(a, { event: 'unification.completed', url: rx.url(p) });
+        }
+        const ids: string[] = [];
+        for (let i = 0; i < 20; i++) {
+          ids.push(await emit(a, 'unification.completed', new Date(), { i }));
+        }
+        for (const app of apps) await app.delivery.start();
+        const expected = ids.length * paths.length;
+        await rx.waitFor(() => pairCounts(rx).size === expected);
+        for (const app of apps) await app.delivery.drain();
+        assert.equal(rx.received.length, expected, 'no delivery was sent twice');
+        const rows = await a.state.listDeliveries('default', { limit: 1000, offset: 0 });
+        for (const d of rows) assert.equal(`${d.status} ${d.attempts}`, 'delivered 1', d.id);
+      } finally {
+        for (const app of apps) await app.close();
+        for (const d of dirs) rmSync(d, { recursive: true, force: true });
         await rx.close();
       }
     });

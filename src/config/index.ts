@@ -10,6 +10,11 @@ const builtConsoleDir = fileURLToPath(new URL('../../web/dist', import.meta.url)
 
 export interface Config {
   dataDir: string;
+  /**
+   * The state database: unset for the embedded SQLite file in `dataDir`, or a `postgres://` url
+   * shared by several processes (the scale-out state plane).
+   */
+  stateUrl: string | undefined;
   host: string;
   port: number;
   /** Admin API key; when absent one is generated on first start and kept in `<dataDir>/admin.key`. */
@@ -109,6 +114,15 @@ function readNumber(env: Env, name: string, fallback: number, min: number, max: 
   return n;
 }
 
+function readStateUrl(env: Env, name: string): string | undefined {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return undefined;
+  if (!/^postgres(ql)?:\/\//.test(raw)) {
+    throw new ConfigError(`${name} must be a postgres:// url (or unset for SQLite)`);
+  }
+  return raw;
+}
+
 function readWorkerId(env: Env, name: string): string {
   const raw = env[name] ?? 'embedded';
   if (!/^[A-Za-z0-9._:-]{1,100}$/.test(raw)) {
@@ -131,6 +145,7 @@ export function loadConfig(
   const deliveryTimeoutMs = readNumber(env, 'TRIBUTARY_DELIVERY_TIMEOUT_MS', 15_000, 1, 300_000);
   const config: Config = {
     dataDir: resolve(overrides.dataDir ?? env.TRIBUTARY_DATA_DIR ?? '.tributary'),
+    stateUrl: readStateUrl(env, 'TRIBUTARY_STATE_URL'),
     host: overrides.host ?? env.TRIBUTARY_HOST ?? '127.0.0.1',
     port: overrides.port ?? readNumber(env, 'TRIBUTARY_PORT', 8080, 0, 65535),
     adminKey: env.TRIBUTARY_ADMIN_KEY || undefined,
