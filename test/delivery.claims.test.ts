@@ -4,41 +4,17 @@
  * delivery is sent twice while leases are valid; a claim whose lease expired is taken over, and its
  * old holder can no longer write its result over the new one.
  */
-import { after, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { createApp, type App } from '../src/app.js';
+import type { App } from '../src/app.js';
 import { loadConfig } from '../src/config/index.js';
 import { pairCounts, Receiver } from './support/receiver.js';
+import { appAt, startServer, stopServer, tempDir, type Server } from './support/server.js';
 import { deliverAt, emit, minutes, newWorker, subscribe } from './support/triggers.js';
 
-const dirs: string[] = [];
-after(() => {
-  for (const d of dirs) rmSync(d, { recursive: true, force: true });
-});
-
-function tempDir(): string {
-  const d = mkdtempSync(join(tmpdir(), 'tributary-claims-'));
-  dirs.push(d);
-  return d;
-}
-
-const env = {
-  TRIBUTARY_ADMIN_KEY: 'test-admin-key',
-  TRIBUTARY_LOG_LEVEL: 'silent',
-  TRIBUTARY_ALLOW_PRIVATE_TARGETS: 'true',
-  TRIBUTARY_DUCKDB_MEMORY_LIMIT: '512MB',
-  TRIBUTARY_DELIVERY_POLL_MS: '20',
-};
-
-async function appAt(dir: string, workerId: string): Promise<App> {
-  return createApp({
-    config: loadConfig({ ...env, TRIBUTARY_DELIVERY_WORKER_ID: workerId }, { dataDir: dir }),
-  });
-}
+/** An app over `dir` with this worker id and a 20 ms poll (its worker starts only when told). */
+const appOf = (dir: string, workerId: string): Promise<App> =>
+  appAt(dir, { TRIBUTARY_DELIVERY_WORKER_ID: workerId, TRIBUTARY_DELIVERY_POLL_MS: '20' });
 
 async function emitMany(app: App, n: number): Promise<string[]> {
   const ids: string[] = [];
@@ -67,8 +43,8 @@ void describe('several workers on one state file', () => {
     void it(`send each delivery exactly once without failures (${shared ? 'one connection' : 'a connection each'})`, async () => {
       const dir = tempDir();
       const rx = await Receiver.start();
-      const app = await appAt(dir, 'a');
-      const other = shared ? undefined : await appAt(dir, 'b');
+      const app = await appOf(dir, 'a');
+      const other = shared ? undefined : await appOf(dir, 'b');
       const second = newWorker(other?.state ?? app.state, 'b');
       const first = newWorker(app.state, 'a');
       try {
@@ -97,7 +73,7 @@ void describe('several workers on one state file', () => {
   void it('a claim is taken over once its lease expires, and the old holder cannot overwrite the result', async () => {
     const dir = tempDir();
     const rx = await Receiver.start();
-    const app = await appAt(dir, 'embedded');
+    const app = await appOf(dir, 'embedded');
     try {
       await subscribe(app, { event: 'unification.completed', url: rx.url() });
       const t0 = new Date('2026-05-01T10:00:00.000Z');
@@ -160,52 +136,12 @@ void describe('several workers on one state file', () => {
   });
 });
 
-interface Server {
-  child: ChildProcess;
-}
-
-/** `tributary serve` on `dir` as a child process, resolved once it listens. */
-function startServer(dir: string, workerId: string): Promise<Server> {
-  const { NODE_TEST_CONTEXT: _ctx, ...parentEnv } = process.env;
-  const child = spawn(
-    process.execPath,
-    ['bin/tributary.js', 'serve', '--data-dir', dir, '--port', '0'],
-    {
-      env: {
-        ...parentEnv,
-        ...env,
-        TRIBUTARY_LOG_LEVEL: 'error',
-        TRIBUTARY_DELIVERY_WORKER_ID: workerId,
-        TRIBUTARY_DELIVERY_HOST_CONCURRENCY: '2',
-      },
-      stdio: ['ignore', 'pipe', 'inherit'],
-    },
-  );
-  return new Promise((resolve, reject) => {
-    let out = '';
-    child.stdout.on('data', (c: Buffer) => {
-      out += c.toString();
-      if (/serving http:\/\/\S+/.test(out)) resolve({ child });
-    });
-    child.once('exit', (code) =>
-      reject(new Error(`server exited (${code}) before listening: ${out}`)),
-    );
-  });
-}
-
-async function stopServer(s: Server): Promise<void> {
-  if (s.child.exitCode !== null) return;
-  const exited = new Promise((resolve) => s.child.once('exit', resolve));
-  s.child.kill('SIGTERM');
-  await exited;
-}
-
 void describe('two server processes on one state file', () => {
   void it('send each delivery once, and take over the claims of a worker that died', async () => {
     const dir = tempDir();
     const rx = await Receiver.start();
     // This process only writes the outbox (its own worker never starts).
-    const app = await appAt(dir, 'writer');
+    const app = await appOf(dir, 'writer');
     const servers: Server[] = [];
     try {
       const paths = ['/p0', '/p1', '/p2'];
@@ -222,7 +158,13 @@ void describe('two server processes on one state file', () => {
         capacityOf: () => 100,
       });
       assert.equal(ghost.length, early.length * paths.length);
-      servers.push(await startServer(dir, 'a'), await startServer(dir, 'b'));
+      const serve = (workerId: string) =>
+        startServer(dir, {
+          TRIBUTARY_DELIVERY_WORKER_ID: workerId,
+          TRIBUTARY_DELIVERY_HOST_CONCURRENCY: '2',
+          TRIBUTARY_DELIVERY_POLL_MS: '20',
+        });
+      servers.push(await serve('a'), await serve('b'));
       const ids = [...early, ...(await emitMany(app, 40))];
       const expected = ids.length * paths.length;
       await rx.waitFor(() => pairCounts(rx).size === expected, 30_000);

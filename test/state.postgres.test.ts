@@ -6,19 +6,16 @@
  */
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import pg from 'pg';
-import { createApp, type App } from '../src/app.js';
-import { loadConfig } from '../src/config/index.js';
-import { openPostgresState, type StateStore, type SubscriptionRow } from '../src/state/index.js';
+import type { App } from '../src/app.js';
+import { openPostgresState, type StateStore } from '../src/state/index.js';
 import { newEventId } from '../src/triggers/index.js';
 import { available, skipReason, startCluster, type PgCluster } from './support/postgres.js';
 import { pairCounts, Receiver } from './support/receiver.js';
+import { appAt, tempDir } from './support/server.js';
 import { emit, newWorker, subscribe } from './support/triggers.js';
 import { runStateContract } from './state.contract.js';
-import { runTriggersStateContract } from './state.triggers.contract.js';
+import { runTriggersStateContract, subscriptionRow } from './state.triggers.contract.js';
 
 if (!available) console.log(`skipping the PostgreSQL state tests: ${skipReason}`);
 
@@ -71,23 +68,14 @@ if (available) {
         const paths = ['/p0', '/p1', '/p2', '/p3'];
         for (const [i, path] of paths.entries()) {
           const url = rx.url(path);
-          const sub: SubscriptionRow = {
-            id: `sub${i}`,
-            instance: 'default',
+          const sub = subscriptionRow(`sub${i}`, {
             event: 'unification.completed',
             url,
             targetHost: `127.0.0.1:${rx.port}`,
-            params: {},
             matchKey: `unification.completed ${url}`,
-            secret: `whsec_${Buffer.alloc(24, i).toString('base64')}`,
-            previousSecret: null,
-            previousSecretUntil: null,
-            status: 'active',
-            disabledReason: null,
-            failingSince: null,
             createdAt: at,
             updatedAt: at,
-          };
+          });
           await a.createSubscription(sub);
         }
         const events = Array.from({ length: 30 }, (_, i) => ({
@@ -118,22 +106,15 @@ if (available) {
       const url = await newDatabase();
       const rx = await Receiver.start();
       const apps: App[] = [];
-      const dirs: string[] = [];
       try {
         for (const workerId of ['a', 'b']) {
-          const dir = mkdtempSync(join(tmpdir(), 'tributary-pgapp-'));
-          dirs.push(dir);
           const env = {
-            TRIBUTARY_ADMIN_KEY: 'test-admin-key',
-            TRIBUTARY_LOG_LEVEL: 'silent',
-            TRIBUTARY_ALLOW_PRIVATE_TARGETS: 'true',
-            TRIBUTARY_DUCKDB_MEMORY_LIMIT: '512MB',
             TRIBUTARY_DELIVERY_POLL_MS: '20',
             TRIBUTARY_DELIVERY_HOST_CONCURRENCY: '2',
             TRIBUTARY_STATE_URL: url,
             TRIBUTARY_DELIVERY_WORKER_ID: workerId,
           };
-          apps.push(await createApp({ config: loadConfig(env, { dataDir: dir }) }));
+          apps.push(await appAt(tempDir(), env));
         }
         const [a] = apps as [App, App];
         const paths = ['/p0', '/p1', '/p2'];
@@ -153,7 +134,6 @@ if (available) {
         for (const d of rows) assert.equal(`${d.status} ${d.attempts}`, 'delivered 1', d.id);
       } finally {
         for (const app of apps) await app.close();
-        for (const d of dirs) rmSync(d, { recursive: true, force: true });
         await rx.close();
       }
     });

@@ -43,28 +43,25 @@ async function selectCandidates(
   opts: ClaimOptions,
   dialect: StateDialect,
 ): Promise<Candidate[]> {
-  let expired = db
-    .selectFrom('deliveries')
-    .select(['id', 'target_host'])
-    .where('status', '=', 'inFlight')
-    .where('lease_until', '<=', opts.now)
-    .orderBy('lease_until')
-    .limit(opts.limit);
-  let due = db
-    .selectFrom('deliveries')
-    .select(['id', 'target_host'])
-    .where('status', '=', 'pending')
-    .where('next_attempt_at', '<=', opts.now)
-    .orderBy('next_attempt_at')
-    .limit(opts.limit);
-  if (opts.fullHosts && opts.fullHosts.length > 0) {
-    expired = expired.where('target_host', 'not in', opts.fullHosts);
-    due = due.where('target_host', 'not in', opts.fullHosts);
-  }
-  if (dialect === 'postgres') {
-    expired = expired.forUpdate().skipLocked();
-    due = due.forUpdate().skipLocked();
-  }
+  // Expired leases first (`deliveries_due` leads with status, so only in-flight rows are read).
+  const selectOldest = (
+    status: 'inFlight' | 'pending',
+    column: 'lease_until' | 'next_attempt_at',
+  ) => {
+    let q = db
+      .selectFrom('deliveries')
+      .select(['id', 'target_host'])
+      .where('status', '=', status)
+      .where(column, '<=', opts.now)
+      .orderBy(column)
+      .limit(opts.limit);
+    if (opts.fullHosts && opts.fullHosts.length > 0) {
+      q = q.where('target_host', 'not in', opts.fullHosts);
+    }
+    return dialect === 'postgres' ? q.forUpdate().skipLocked() : q;
+  };
+  const expired = selectOldest('inFlight', 'lease_until');
+  const due = selectOldest('pending', 'next_attempt_at');
   return [...(await expired.execute()), ...(await due.execute())];
 }
 
