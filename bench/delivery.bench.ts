@@ -3,16 +3,20 @@
  * Trigger latency: from the commit of a task result that causes an event (the state transaction
  * with its outbox rows) to the receiver's 2xx, fanned out to 100 subscriptions on one loopback
  * receiver; p50 / p99 over every delivery. Throughput: deliveries per second through the durable
- * outbox (SQLite file, WAL), against a raw undici keep-alive POST loop with the same concurrency to
- * the same receiver in the same run. The receiver runs in a worker thread (its own event loop).
+ * outbox (SQLite file, WAL): claim, sign, POST, and the attempt durably recorded (the clock stops
+ * after `drain()`, when every result is written), against a raw undici keep-alive POST loop with the
+ * same concurrency (the per-host cap), the same body and the same header set (signed once) to the
+ * same receiver in the same run. The receiver runs in a worker thread (its own event loop). The load
+ * average is printed: other processes on the machine skew both sides.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { Agent, request } from 'undici';
 import { createApp, type App } from '../src/app.js';
 import { loadConfig } from '../src/config/index.js';
+import { buildWebhookHeaders, newSecret } from '../src/delivery/index.js';
 import { newEventId } from '../src/triggers/index.js';
 import { machine, median, readFlag, round } from './bench.support.js';
 
@@ -192,13 +196,15 @@ async function runOurs(dir: string): Promise<number> {
 /** The same number of POSTs with a same-size body, same concurrency, raw undici keep-alive. */
 async function runBaseline(): Promise<number> {
   const agent = new Agent({ connections: hostConcurrency, keepAliveTimeout: 30_000 });
+  const id = newEventId();
   const body = JSON.stringify({
-    id: newEventId(),
+    id,
     type: 'unification.completed',
     timestamp: new Date().toISOString(),
     instance: 'default',
     data,
   });
+  const headers = { ...buildWebhookHeaders(id, new Date(), body, [newSecret()]) };
   await setReport('count');
   const n = Math.ceil(total / subs) * subs;
   const done = received(n);
@@ -211,7 +217,7 @@ async function runBaseline(): Promise<number> {
         const res = await request(target(i % subs), {
           method: 'POST',
           body,
-          headers: { 'content-type': 'application/json' },
+          headers,
           dispatcher: agent,
         });
         await res.body.dump();
@@ -247,6 +253,7 @@ try {
     JSON.stringify({
       bench: 'delivery',
       ...machine(),
+      loadAverage1m: round(loadavg()[0]!, 2),
       subscriptions: subs,
       latencyDeliveries: latency.length,
       latencyP50Ms: round(pct(0.5), 2),

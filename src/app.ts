@@ -19,7 +19,7 @@ import {
 import { MeasureService } from './measures/index.js';
 import { createSnapshotTaskKind } from './odata/index.js';
 import { SegmentService } from './segments/index.js';
-import { openSqliteState, type StateStore } from './state/index.js';
+import { openPostgresState, openSqliteState, type StateStore } from './state/index.js';
 import {
   createMetricRecorder,
   createRefreshEvents,
@@ -71,7 +71,9 @@ export async function createApp(opts: AppOptions): Promise<App> {
   const { config } = opts;
   const now = opts.now ?? (() => new Date());
   mkdirSync(config.dataDir, { recursive: true });
-  const opened = await openSqliteState(join(config.dataDir, 'state.sqlite'));
+  const opened = config.stateUrl
+    ? await openPostgresState(config.stateUrl)
+    : await openSqliteState(join(config.dataDir, 'state.sqlite'));
   if (!opened.ok) throw new Error(opened.error.message);
   const state = opened.value;
   await state.createInstance({ name: 'default', createdAt: now().toISOString() });
@@ -106,7 +108,9 @@ export async function createApp(opts: AppOptions): Promise<App> {
       concurrency: d.concurrency,
       batchSize: 200,
       pollIntervalMs: d.pollIntervalMs,
-      leaseMs: d.timeoutMs + 60_000,
+      workerId: d.workerId,
+      leaseMs: d.leaseMs,
+      sendTimeoutMs: d.timeoutMs,
       disableAfterMs: d.disableAfterMs,
       hostRates: d.hostRates,
     },

@@ -4,41 +4,15 @@
  * against a state file that is reopened by a new app. Out of process: `kill -9` of a real server
  * several times while deliveries are in flight, then restart and drain.
  */
-import { after, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { createApp, type App } from '../src/app.js';
-import { loadConfig } from '../src/config/index.js';
+import type { App } from '../src/app.js';
 import { auth } from './support/app.js';
 import { Receiver } from './support/receiver.js';
+import { appAt, kill9, startServer, tempDir, type Server } from './support/server.js';
 import { deliverAt, subscribe } from './support/triggers.js';
-
-const dirs: string[] = [];
-after(() => {
-  for (const d of dirs) rmSync(d, { recursive: true, force: true });
-});
-
-function tempDir(): string {
-  const d = mkdtempSync(join(tmpdir(), 'tributary-crash-'));
-  dirs.push(d);
-  return d;
-}
-
-const env = {
-  TRIBUTARY_ADMIN_KEY: 'test-admin-key',
-  TRIBUTARY_LOG_LEVEL: 'silent',
-  TRIBUTARY_ALLOW_PRIVATE_TARGETS: 'true',
-  TRIBUTARY_RETRY_BASE_DELAY_MS: '1',
-  TRIBUTARY_DUCKDB_MEMORY_LIMIT: '512MB',
-};
-
-/** An app over `dir`: a second call on the same dir is the restarted process. */
-async function appAt(dir: string): Promise<App> {
-  return createApp({ config: loadConfig(env, { dataDir: dir, port: 0 }) });
-}
 
 /** One CSV source and a job that ingests it: its success event is committed with the task. */
 async function runIngest(app: App, dir: string): Promise<void> {
@@ -91,6 +65,7 @@ void describe('crash points', () => {
       await runIngest(first, dir);
       const now = new Date();
       const claimed = await first.state.claimDeliveries({
+        workerId: first.config.delivery.workerId,
         now: now.toISOString(),
         limit: 10,
         leaseUntil: new Date(now.getTime() + 3_600_000).toISOString(),
@@ -136,48 +111,13 @@ void describe('crash points', () => {
   });
 });
 
-interface Server {
-  child: ChildProcess;
-  base: string;
-}
-
-/** Starts `tributary serve` as a child process and resolves with its address. */
-function startServer(dir: string): Promise<Server> {
-  // Not a test process itself: with NODE_TEST_CONTEXT set, node would report its stdout as TAP.
-  const { NODE_TEST_CONTEXT: _ctx, ...parentEnv } = process.env;
-  const child = spawn(
-    process.execPath,
-    ['bin/tributary.js', 'serve', '--data-dir', dir, '--port', '0'],
-    {
-      env: {
-        ...parentEnv,
-        ...env,
-        TRIBUTARY_LOG_LEVEL: 'error',
-        TRIBUTARY_DELIVERY_RETRY_SCHEDULE_MS: '0,50,100,200,400,400,400,400,400,400,400,400',
-        TRIBUTARY_DELIVERY_TIMEOUT_MS: '1500',
-        TRIBUTARY_DELIVERY_POLL_MS: '50',
-      },
-      stdio: ['ignore', 'pipe', 'inherit'],
-    },
-  );
-  return new Promise((resolve, reject) => {
-    let out = '';
-    child.stdout.on('data', (c: Buffer) => {
-      out += c.toString();
-      const m = /serving (http:\/\/\S+)/.exec(out);
-      if (m) resolve({ child, base: m[1]! });
-    });
-    child.once('exit', (code) =>
-      reject(new Error(`server exited (${code}) before listening: ${out}`)),
-    );
+/** A server with a compressed retry schedule and short timeouts. */
+const start = (dir: string): Promise<Server> =>
+  startServer(dir, {
+    TRIBUTARY_DELIVERY_RETRY_SCHEDULE_MS: '0,50,100,200,400,400,400,400,400,400,400,400',
+    TRIBUTARY_DELIVERY_TIMEOUT_MS: '1500',
+    TRIBUTARY_DELIVERY_POLL_MS: '50',
   });
-}
-
-async function kill9(s: Server): Promise<void> {
-  const exited = new Promise((resolve) => s.child.once('exit', resolve));
-  s.child.kill('SIGKILL');
-  await exited;
-}
 
 async function call(s: Server, method: string, path: string, body?: unknown): Promise<Response> {
   return fetch(`${s.base}${path}`, {
@@ -198,7 +138,7 @@ void describe('kill -9 while deliveries are in flight', () => {
       if (holding && ++n % 3 === 0) return;
       res.writeHead(200).end();
     };
-    let server = await startServer(dir);
+    let server = await start(dir);
     try {
       for (const name of ['a', 'b']) {
         const path = join(dir, `${name}.csv`);
@@ -227,7 +167,7 @@ void describe('kill -9 while deliveries are in flight', () => {
         // Kill while at least one request is held (in flight) in this round.
         await rx.waitFor(() => rx.received.length - before >= 3);
         await kill9(server);
-        server = await startServer(dir);
+        server = await start(dir);
       }
       holding = false;
       const last = await call(server, 'POST', '/v1/instances/default/workflows/main/jobs');

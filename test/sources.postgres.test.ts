@@ -1,43 +1,18 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
-import { chownSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import pg from 'pg';
 import { auth, startTestApp, type TestApp } from './support/app.js';
+import {
+  available,
+  freePort,
+  skipReason,
+  startCluster,
+  type PgCluster,
+} from './support/postgres.js';
 
-const BIN = '/usr/lib/postgresql/15/bin';
-const available = existsSync(join(BIN, 'initdb'));
-const skipReason = `PostgreSQL 15 is not installed (${BIN}/initdb does not exist)`;
 if (!available) console.log(`skipping the PostgreSQL source tests: ${skipReason}`);
 
 const ROWS = 2750;
-
-/** initdb refuses to run as root: run the server binaries as the `postgres` OS user then. */
-function asServerUser(): { uid: number; gid: number } | undefined {
-  if (process.getuid?.() !== 0) return undefined;
-  const uid = Number(execFileSync('id', ['-u', 'postgres'], { encoding: 'utf8' }).trim());
-  const gid = Number(execFileSync('id', ['-g', 'postgres'], { encoding: 'utf8' }).trim());
-  return { uid, gid };
-}
-
-function runServerBin(bin: string, args: string[], cwd: string, user: boolean): void {
-  const [cmd, argv] = user
-    ? ['runuser', ['-u', 'postgres', '--', join(BIN, bin), ...args]]
-    : [join(BIN, bin), args];
-  execFileSync(cmd, argv, { cwd, stdio: ['ignore', 'pipe', 'pipe'], timeout: 60_000 });
-}
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const address = server.address();
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  assert.ok(address !== null && typeof address === 'object');
-  return address.port;
-}
 
 interface Task {
   status: string;
@@ -75,10 +50,7 @@ async function refresh(app: TestApp, source: string): Promise<{ status: string; 
 }
 
 void describe('PostgreSQL sources', { skip: available ? false : skipReason }, () => {
-  let root: string;
-  let dataDir: string;
-  let asUser = false;
-  let started = false;
+  let cluster: PgCluster | undefined;
   let connectionString: string;
   let app: TestApp;
   const progress: { table?: string; rows: number }[] = [];
@@ -98,29 +70,8 @@ void describe('PostgreSQL sources', { skip: available ? false : skipReason }, ()
   });
 
   before(async () => {
-    root = mkdtempSync(join(tmpdir(), 'tributary-pg-'));
-    dataDir = join(root, 'data');
-    const owner = asServerUser();
-    if (owner) {
-      chownSync(root, owner.uid, owner.gid);
-      asUser = true;
-    }
-    runServerBin(
-      'initdb',
-      ['-D', dataDir, '-U', 'postgres', '--auth=trust', '-E', 'UTF8'],
-      root,
-      asUser,
-    );
-    const port = await freePort();
-    const opts = `-p ${port} -k ${root} -c listen_addresses=127.0.0.1`;
-    runServerBin(
-      'pg_ctl',
-      ['-D', dataDir, '-o', opts, '-l', join(root, 'log'), '-w', 'start'],
-      root,
-      asUser,
-    );
-    started = true;
-    connectionString = `postgres://postgres@127.0.0.1:${port}/postgres`;
+    cluster = await startCluster('tributary-pg-');
+    connectionString = cluster.url();
     const client = new pg.Client({ connectionString });
     await client.connect();
     try {
@@ -149,10 +100,7 @@ void describe('PostgreSQL sources', { skip: available ? false : skipReason }, ()
 
   after(async () => {
     await app?.dispose();
-    if (started) {
-      runServerBin('pg_ctl', ['-D', dataDir, '-m', 'immediate', 'stop'], root, asUser);
-    }
-    if (root) rmSync(root, { recursive: true, force: true });
+    cluster?.stop();
   });
 
   const query = async (sql: string) => (await app.warehouse.open('default')).query(sql);

@@ -10,7 +10,8 @@ import { job, task } from './state.contract.js';
 const t0 = Date.parse('2026-01-01T00:00:00.000Z');
 const at = (minutes: number): string => new Date(t0 + minutes * 60_000).toISOString();
 
-function sub(id: string, patch: Partial<SubscriptionRow> = {}): SubscriptionRow {
+/** A live subscription row (https target on hooks.example.com unless patched). */
+export function subscriptionRow(id: string, patch: Partial<SubscriptionRow> = {}): SubscriptionRow {
   const url = patch.url ?? `https://hooks.example.com/${id}`;
   return {
     id,
@@ -65,14 +66,17 @@ export function runTriggersStateContract(name: string, open: () => Promise<State
       await store.appendMetric({ ...metric, observedAt: at(0), value: 7 });
       await store.appendMetric({ ...metric, observedAt: at(1), value: null });
       const state = await store.createSubscription(
-        sub('a', { event: 'segment.threshold.crossed', params: { segment: 'Vip', threshold: 9 } }),
+        subscriptionRow('a', {
+          event: 'segment.threshold.crossed',
+          params: { segment: 'Vip', threshold: 9 },
+        }),
         { metricKind: 'segment', metricName: 'Vip' },
       );
       assert.deepEqual(state, { subscriptionId: 'a', lastValue: 7, armed: true, updatedAt: at(0) });
       assert.deepEqual(await store.getTriggerState('a'), state);
-      await store.createSubscription(sub('b'));
+      await store.createSubscription(subscriptionRow('b'));
       assert.equal(await store.getTriggerState('b'), undefined);
-      assert.deepEqual(await store.getSubscription('default', 'b'), sub('b'));
+      assert.deepEqual(await store.getSubscription('default', 'b'), subscriptionRow('b'));
       const updated = await store.updateSubscription('default', 'b', { status: 'deleted' }, at(5));
       assert.equal(updated!.status, 'deleted');
       assert.equal(updated!.updatedAt, at(5));
@@ -92,11 +96,15 @@ export function runTriggersStateContract(name: string, open: () => Promise<State
     });
 
     void it('fans an event out to one delivery per url, honouring the source filter and explicit targets', async () => {
-      await store.createSubscription(sub('a', { url: 'https://h.example/x', createdAt: at(0) }));
-      await store.createSubscription(sub('b', { url: 'https://h.example/x', createdAt: at(1) }));
-      await store.createSubscription(sub('c', { params: { source: 'crm' } }));
-      await store.createSubscription(sub('d', { params: { source: 'shop' } }));
-      await store.createSubscription(sub('e', { status: 'disabled' }));
+      await store.createSubscription(
+        subscriptionRow('a', { url: 'https://h.example/x', createdAt: at(0) }),
+      );
+      await store.createSubscription(
+        subscriptionRow('b', { url: 'https://h.example/x', createdAt: at(1) }),
+      );
+      await store.createSubscription(subscriptionRow('c', { params: { source: 'crm' } }));
+      await store.createSubscription(subscriptionRow('d', { params: { source: 'shop' } }));
+      await store.createSubscription(subscriptionRow('e', { status: 'disabled' }));
       await store.appendEvents([event('e1', { source: 'crm' })]);
       const ds = await store.listDeliveries('default', { limit: 10, offset: 0 });
       assert.deepEqual(
@@ -126,7 +134,7 @@ export function runTriggersStateContract(name: string, open: () => Promise<State
     });
 
     void it('writes a task status and its events in one transaction', async () => {
-      await store.createSubscription(sub('a'));
+      await store.createSubscription(subscriptionRow('a'));
       await store.createJob(job('j', 0), [task('t', 'j')]);
       await assert.rejects(
         store.updateTask('t', { status: 'successful' }, [event('dup'), event('dup')]),
@@ -144,7 +152,10 @@ export function runTriggersStateContract(name: string, open: () => Promise<State
 
     void it('appends a metric value with the trigger evaluation atomically', async () => {
       await store.createSubscription(
-        sub('a', { event: 'segment.threshold.crossed', params: { segment: 'Vip', threshold: 1 } }),
+        subscriptionRow('a', {
+          event: 'segment.threshold.crossed',
+          params: { segment: 'Vip', threshold: 1 },
+        }),
         { metricKind: 'segment', metricName: 'Vip' },
       );
       const row = {
@@ -181,13 +192,14 @@ export function runTriggersStateContract(name: string, open: () => Promise<State
     });
 
     void it('claims within host capacity, records results, disables on gone, and requeues', async () => {
-      await store.createSubscription(sub('a'));
+      await store.createSubscription(subscriptionRow('a'));
       await store.createSubscription(
-        sub('b', { targetHost: 'other.example', url: 'https://other.example/b' }),
+        subscriptionRow('b', { targetHost: 'other.example', url: 'https://other.example/b' }),
       );
       await store.appendEvents([event('e1'), event('e2'), event('e3')]);
       const claim = (minute: number) =>
         store.claimDeliveries({
+          workerId: 'w1',
           now: at(minute),
           limit: 10,
           leaseUntil: at(minute + 1),
@@ -221,11 +233,14 @@ export function runTriggersStateContract(name: string, open: () => Promise<State
         nextAttemptAt: null,
         gone: isGone,
       });
-      assert.equal(await store.releaseInFlightDeliveries(), 5);
+      assert.equal(await store.releaseInFlightDeliveries('w2'), 0, "another worker's claims stay");
+      // The 5 claimed again plus the one whose lease expired without being claimed again.
+      assert.equal(await store.releaseInFlightDeliveries('w1'), 6);
       await claim(4);
       const disabled = await store.recordDeliveryResults(
         [result(ok, 'delivered', 200, false), result(gone, 'failed', 410, true)],
         {
+          workerId: 'w1',
           now: at(4),
           disableFailingSince: at(-100),
           disabledEvent: (s, reason) =>
@@ -254,6 +269,70 @@ export function runTriggersStateContract(name: string, open: () => Promise<State
       );
       assert.equal((await store.getDelivery('default', gone!.delivery.id))!.seriesAttempts, 0);
       assert.equal(await store.nextDeliveryDueAt(), at(1));
+    });
+
+    void it('claims atomically with an owner: concurrent claims split the work, only the holder records', async () => {
+      await store.createSubscription(subscriptionRow('a'));
+      await store.appendEvents(Array.from({ length: 12 }, (_, i) => event(`e${i}`)));
+      const claim = (workerId: string, minute: number, limit = 5) =>
+        store.claimDeliveries({
+          workerId,
+          now: at(minute),
+          limit,
+          leaseUntil: at(minute + 1),
+          capacityOf: () => 100,
+        });
+      // Racing claims (same instant, same candidates) never return one delivery twice, and the
+      // rest stays claimable.
+      const racing = await Promise.all([claim('w1', 1), claim('w2', 1), claim('w3', 1)]);
+      const ids = racing.flat().map((c) => c.delivery.id);
+      assert.ok(ids.length >= 5);
+      for (let more = await claim('w2', 1); more.length > 0; more = await claim('w2', 1)) {
+        ids.push(...more.map((c) => c.delivery.id));
+      }
+      assert.equal(ids.length, 12);
+      assert.equal(new Set(ids).size, 12);
+      // After the leases expire another worker takes them; the old holder's result is not applied.
+      const taken = await claim('w4', 3, 100);
+      assert.equal(taken.length, 12);
+      const first = racing.findIndex((r) => r.length > 0);
+      const mine = racing[first]![0]!;
+      const holder = ['w1', 'w2', 'w3'][first]!;
+      const result = (workerId: string, code: number) =>
+        store.recordDeliveryResults(
+          [
+            {
+              deliveryId: mine.delivery.id,
+              instance: 'default',
+              url: mine.delivery.url,
+              attempt: {
+                deliveryId: mine.delivery.id,
+                attempt: 1,
+                startedAt: at(3),
+                statusCode: code,
+                latencyMs: 1,
+                error: null,
+              },
+              status: code === 200 ? 'delivered' : 'pending',
+              nextAttemptAt: code === 200 ? null : at(10),
+              gone: false,
+            },
+          ],
+          {
+            workerId,
+            now: at(3),
+            disableFailingSince: at(-10_000),
+            disabledEvent: () => assert.fail('nothing is disabled'),
+          },
+        );
+      await result(holder, 500);
+      assert.equal((await store.getDelivery('default', mine.delivery.id))!.status, 'inFlight');
+      await result('w4', 200);
+      const row = (await store.getDelivery('default', mine.delivery.id))!;
+      assert.deepEqual([row.status, row.attempts], ['delivered', 1]);
+      assert.equal((await store.listDeliveryAttempts(mine.delivery.id)).length, 2);
+      assert.equal(await store.releaseInFlightDeliveries(holder), 0);
+      assert.equal(await store.releaseInFlightDeliveries('w4'), 11);
     });
   });
 }

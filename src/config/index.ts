@@ -10,6 +10,11 @@ const builtConsoleDir = fileURLToPath(new URL('../../web/dist', import.meta.url)
 
 export interface Config {
   dataDir: string;
+  /**
+   * The state database: unset for the embedded SQLite file in `dataDir`, or a `postgres://` url
+   * shared by several processes (the scale-out state plane).
+   */
+  stateUrl: string | undefined;
   host: string;
   port: number;
   /** Admin API key; when absent one is generated on first start and kept in `<dataDir>/admin.key`. */
@@ -46,6 +51,10 @@ export interface Config {
     hostConcurrency: number;
     concurrency: number;
     pollIntervalMs: number;
+    /** This process's claims in the outbox; each process sharing one state database needs its own. */
+    workerId: string;
+    /** How long a claim holds; longer than `timeoutMs` (a send needs the whole attempt covered). */
+    leaseMs: number;
     /** Messages per second for specific hosts; Slack's incoming webhooks allow one. */
     hostRates: Record<string, number>;
   };
@@ -117,6 +126,23 @@ function readNumber(env: Env, name: string, fallback: number, min: number, max: 
   return n;
 }
 
+function readStateUrl(env: Env, name: string): string | undefined {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return undefined;
+  if (!/^postgres(ql)?:\/\//.test(raw)) {
+    throw new ConfigError(`${name} must be a postgres:// url (or unset for SQLite)`);
+  }
+  return raw;
+}
+
+function readWorkerId(env: Env, name: string): string {
+  const raw = env[name] ?? 'embedded';
+  if (!/^[A-Za-z0-9._:-]{1,100}$/.test(raw)) {
+    throw new ConfigError(`${name} must be 1-100 letters, digits or . _ : -, got "${raw}"`);
+  }
+  return raw;
+}
+
 /** Builds the config from an environment map and explicit overrides (CLI flags win over env). */
 export function loadConfig(
   env: Env,
@@ -128,8 +154,10 @@ export function loadConfig(
       `TRIBUTARY_DUCKDB_MEMORY_LIMIT must look like "1GB", got "${memoryLimit}"`,
     );
   }
+  const deliveryTimeoutMs = readNumber(env, 'TRIBUTARY_DELIVERY_TIMEOUT_MS', 15_000, 1, 300_000);
   const config: Config = {
     dataDir: resolve(overrides.dataDir ?? env.TRIBUTARY_DATA_DIR ?? '.tributary'),
+    stateUrl: readStateUrl(env, 'TRIBUTARY_STATE_URL'),
     host: overrides.host ?? env.TRIBUTARY_HOST ?? '127.0.0.1',
     port: overrides.port ?? readNumber(env, 'TRIBUTARY_PORT', 8080, 0, 65535),
     adminKey: env.TRIBUTARY_ADMIN_KEY || undefined,
@@ -173,7 +201,7 @@ export function loadConfig(
         86_400_000,
       ),
       connectTimeoutMs: readNumber(env, 'TRIBUTARY_DELIVERY_CONNECT_TIMEOUT_MS', 5_000, 1, 60_000),
-      timeoutMs: readNumber(env, 'TRIBUTARY_DELIVERY_TIMEOUT_MS', 15_000, 1, 300_000),
+      timeoutMs: deliveryTimeoutMs,
       disableAfterMs: readNumber(
         env,
         'TRIBUTARY_DELIVERY_DISABLE_AFTER_MS',
@@ -185,6 +213,14 @@ export function loadConfig(
       concurrency: readNumber(env, 'TRIBUTARY_DELIVERY_CONCURRENCY', 128, 1, 4096),
       pollIntervalMs: readNumber(env, 'TRIBUTARY_DELIVERY_POLL_MS', 1_000, 1, 60_000),
       hostRates: readRates(env, 'TRIBUTARY_DELIVERY_HOST_RATES'),
+      workerId: readWorkerId(env, 'TRIBUTARY_DELIVERY_WORKER_ID'),
+      leaseMs: readNumber(
+        env,
+        'TRIBUTARY_DELIVERY_LEASE_MS',
+        deliveryTimeoutMs + 60_000,
+        deliveryTimeoutMs + 1,
+        86_400_000,
+      ),
     },
     logLevel: env.TRIBUTARY_LOG_LEVEL ?? 'info',
     consoleDir: resolve(env.TRIBUTARY_CONSOLE_DIR ?? builtConsoleDir),

@@ -1,7 +1,10 @@
 /**
  * The dispatcher: claims due deliveries from the outbox, POSTs them, and records every attempt.
- * - At least once: a delivery is `inFlight` from claim to recorded result; on start the embedded
- *   server returns every in-flight delivery to `pending` (its claim died with the previous process).
+ * - At least once: a delivery is `inFlight` from claim to recorded result. Claims carry the worker's
+ *   id and a lease: at start a worker returns its own in-flight deliveries to `pending` (they died
+ *   with its previous run); another worker's claims are taken over once their lease expires. A send
+ *   starts only while the lease still covers the whole attempt, so no two workers send a delivery
+ *   at the same time while leases are valid (protocol: README.md).
  * - One slow target never delays the others: each `host:port` has its own concurrency cap (and an
  *   optional rate); sends run independently and results are written in batches.
  * - Time is injected: `tick(now)` claims what is due at `now`; `start()` runs ticks on a timer and
@@ -23,8 +26,12 @@ export interface WorkerOptions {
   concurrency: number;
   batchSize: number;
   pollIntervalMs: number;
+  /** Identifies this worker's claims; unique among the workers sharing one state database. */
+  workerId: string;
   /** How long a claim holds before another worker may take the delivery. */
   leaseMs: number;
+  /** The longest an attempt can take (the sender's total timeout): a send needs this much lease left. */
+  sendTimeoutMs: number;
   /** A url failing continuously this long gets its subscriptions disabled. */
   disableAfterMs: number;
   /** Messages per second for specific hosts (`hooks.slack.com` or `host:port`). */
@@ -43,9 +50,19 @@ export interface WorkerDeps {
 /** Claimed deliveries a host may hold per its concurrency cap: sends in progress plus a queue. */
 const prefetch = 4;
 
+/**
+ * Group commit: results wait up to this long (or until `recordBatch` of them) to share one state
+ * transaction. A send's slot is freed when its response arrives, so the wait costs no throughput;
+ * the delivery stays `inFlight` until its result is written.
+ */
+const recordWindowMs = 5;
+const recordBatch = 256;
+
 interface Queued {
   claimed: ClaimedDelivery;
   now: Date;
+  /** `performance.now()` at the claim: the lease's clock, independent of the injected `now`. */
+  claimedAt: number;
 }
 
 export class DeliveryWorker {
@@ -56,10 +73,18 @@ export class DeliveryWorker {
   private readonly nextSlot = new Map<string, number>();
   private readonly sends = new Set<Promise<void>>();
   private readonly abort = new AbortController();
+  /** The serialised envelope of each claimed event (deliveries of one event share the object). */
+  private readonly bodies = new WeakMap<object, string>();
   private results: DeliveryResult[] = [];
   private flushing: Promise<void> | undefined;
   private ticking: Promise<void> | undefined;
   private again = false;
+  /** The last claim filled its batch: more may be due right now. */
+  private more = false;
+  /** Hosts that had no room at the last claim: their due deliveries wait for a completion. */
+  private readonly starved = new Set<string>();
+  /** The last tick found every slot taken: any completion may let a claim through. */
+  private saturated = false;
   private running = false;
   private timer: NodeJS.Timeout | undefined;
 
@@ -67,7 +92,7 @@ export class DeliveryWorker {
 
   /** Resumes deliveries left in flight by a crash, then runs ticks until `stop()`. */
   async start(): Promise<void> {
-    const resumed = await this.deps.state.releaseInFlightDeliveries();
+    const resumed = await this.deps.state.releaseInFlightDeliveries(this.deps.options.workerId);
     if (resumed > 0) this.deps.log.info({ resumed }, 'resuming deliveries left in flight');
     this.running = true;
     this.wake();
@@ -82,7 +107,11 @@ export class DeliveryWorker {
   async tick(now: Date = this.deps.now()): Promise<number> {
     const { options } = this.deps;
     const free = options.concurrency * prefetch - this.held();
-    if (free <= 0) return 0;
+    this.saturated = free <= 0;
+    if (this.saturated) {
+      this.more = false;
+      return 0;
+    }
     const nowMs = now.getTime();
     const capacityOf = (host: string): number => {
       const room = options.hostConcurrency * prefetch - this.heldBy(host);
@@ -90,9 +119,12 @@ export class DeliveryWorker {
       return (this.nextSlot.get(host) ?? 0) <= nowMs && this.heldBy(host) === 0 ? 1 : 0;
     };
     const hosts = new Set([...this.perHost.keys(), ...this.queued.keys(), ...this.nextSlot.keys()]);
+    const claimedAt = performance.now();
+    const limit = Math.min(options.batchSize, free);
     const claimed = await this.deps.state.claimDeliveries({
+      workerId: options.workerId,
       now: now.toISOString(),
-      limit: Math.min(options.batchSize, free),
+      limit,
       leaseUntil: new Date(nowMs + options.leaseMs).toISOString(),
       capacityOf,
       fullHosts: [...hosts].filter((h) => capacityOf(h) <= 0),
@@ -101,8 +133,14 @@ export class DeliveryWorker {
       const host = c.delivery.targetHost;
       const rate = this.rateOf(host);
       if (rate !== undefined) this.nextSlot.set(host, nowMs + 1000 / rate);
-      this.queued.set(host, [...(this.queued.get(host) ?? []), { claimed: c, now }]);
+      const queue = this.queued.get(host);
+      if (queue) queue.push({ claimed: c, now, claimedAt });
+      else this.queued.set(host, [{ claimed: c, now, claimedAt }]);
     }
+    this.more = claimed.length >= limit;
+    this.starved.clear();
+    for (const c of claimed) hosts.add(c.delivery.targetHost);
+    for (const host of hosts) if (capacityOf(host) <= 0) this.starved.add(host);
     for (const host of new Set(claimed.map((c) => c.delivery.targetHost))) this.pump(host);
     return claimed.length;
   }
@@ -121,7 +159,17 @@ export class DeliveryWorker {
   private pump(host: string): void {
     const queue = this.queued.get(host) ?? [];
     while (queue.length > 0 && (this.perHost.get(host) ?? 0) < this.deps.options.hostConcurrency) {
-      const { claimed, now } = queue.shift()!;
+      const { claimed, now, claimedAt } = queue.shift()!;
+      const { leaseMs, sendTimeoutMs } = this.deps.options;
+      if (performance.now() - claimedAt + sendTimeoutMs >= leaseMs) {
+        // The lease could run out mid-send and another worker take the delivery: leave it to
+        // expire and be claimed again (at least once, never two concurrent sends).
+        this.deps.log.warn(
+          { delivery: claimed.delivery.id },
+          'claim too old to send; left to expire',
+        );
+        continue;
+      }
       this.perHost.set(host, (this.perHost.get(host) ?? 0) + 1);
       const p = this.deliver(claimed, now).finally(() => {
         this.sends.delete(p);
@@ -129,8 +177,15 @@ export class DeliveryWorker {
         if (left > 0) this.perHost.set(host, left);
         else this.perHost.delete(host);
         this.pump(host);
-        // Refill before the host's queue runs dry.
-        if (this.heldBy(host) <= this.deps.options.hostConcurrency) this.wake();
+        // Refill before the host's queue runs dry, if the last claim left some of its work behind
+        // (otherwise a claim now would find nothing new: notify, timers and `more` cover the rest).
+        const refill =
+          this.starved.has(host) && this.heldBy(host) <= this.deps.options.hostConcurrency;
+        if (refill || this.saturated) {
+          this.starved.delete(host);
+          this.saturated = false;
+          this.wake();
+        }
       });
       this.sends.add(p);
     }
@@ -141,7 +196,7 @@ export class DeliveryWorker {
   async drain(): Promise<void> {
     while (this.sends.size > 0 || this.flushing || this.results.length > 0) {
       await Promise.all([...this.sends]);
-      this.flush();
+      this.flush(true);
       await this.flushing;
     }
   }
@@ -164,7 +219,11 @@ export class DeliveryWorker {
 
   private async deliver(c: ClaimedDelivery, now: Date): Promise<void> {
     const { delivery, event, signer } = c;
-    const body = JSON.stringify(envelopeOf(event));
+    let body = this.bodies.get(event);
+    if (body === undefined) {
+      body = JSON.stringify(envelopeOf(event));
+      this.bodies.set(event, body);
+    }
     const secrets = [signer.secret];
     if (
       signer.previousSecret &&
@@ -217,11 +276,13 @@ export class DeliveryWorker {
    * Writes pending results in one transaction per batch (results that arrive during a write form the
    * next batch); a failed write leaves them in flight, so they are sent again (at least once).
    */
-  private flush(): void {
+  private flush(now = false): void {
     if (this.flushing || this.results.length === 0) return;
-    this.flushing = new Promise<void>((resolve) => setImmediate(resolve)).then(() =>
-      this.writeBatch(),
-    );
+    const wait =
+      now || this.results.length >= recordBatch
+        ? new Promise<void>((resolve) => setImmediate(resolve))
+        : new Promise<void>((resolve) => setTimeout(resolve, recordWindowMs));
+    this.flushing = wait.then(() => this.writeBatch());
   }
 
   private writeBatch(): Promise<void> {
@@ -232,6 +293,7 @@ export class DeliveryWorker {
     ).toISOString();
     return this.deps.state
       .recordDeliveryResults(batch, {
+        workerId: this.deps.options.workerId,
         now: at,
         disableFailingSince,
         disabledEvent: (sub, reason): NewEvent => ({
@@ -285,11 +347,14 @@ export class DeliveryWorker {
     let delay = options.pollIntervalMs;
     try {
       const now = this.deps.now();
-      const claimed = await this.tick(now);
-      const due = await this.deps.state.nextDeliveryDueAt();
-      const dueIn = due === undefined ? Infinity : Date.parse(due) - now.getTime();
-      if (dueIn > 0) delay = Math.min(delay, dueIn);
-      else if (claimed > 0) delay = 0;
+      await this.tick(now);
+      if (this.more) delay = 0;
+      else {
+        // Due now but not claimed means its host is full: a completion wakes the worker.
+        const due = await this.deps.state.nextDeliveryDueAt();
+        const dueIn = due === undefined ? Infinity : Date.parse(due) - now.getTime();
+        if (dueIn > 0) delay = Math.min(delay, dueIn);
+      }
       for (const slot of this.nextSlot.values()) {
         if (slot > now.getTime()) delay = Math.min(delay, slot - now.getTime());
       }

@@ -1,7 +1,8 @@
 /**
  * Outbound POSTs through one undici keep-alive agent. No retries and no redirects here: a 3xx is
  * returned as is (a failure), retries live in the outbox. Connect and total timeouts bound every
- * attempt; the connection lookup refuses private addresses unless allowed.
+ * attempt (the total one by a single sweep timer over the requests in flight, not a timer each); the
+ * connection lookup refuses private addresses unless allowed.
  */
 import { Agent, request } from 'undici';
 import { describeUnknown } from '../errors/index.js';
@@ -21,8 +22,17 @@ export interface SendResult {
   error: string | null;
 }
 
+interface Pending {
+  deadline: number;
+  outer: AbortSignal;
+}
+
 export class WebhookSender {
   private readonly agent: Agent;
+  /** Requests in flight: aborted when past their deadline or when the caller's signal aborts. */
+  private readonly pending = new Map<AbortController, Pending>();
+  private sweeper: NodeJS.Timeout | undefined;
+  private readonly sweepEveryMs: number;
 
   constructor(private readonly options: SenderOptions) {
     this.agent = new Agent({
@@ -32,6 +42,34 @@ export class WebhookSender {
       bodyTimeout: options.timeoutMs,
       connect: { timeout: options.connectTimeoutMs, lookup: createGuardedLookup(options) },
     });
+    this.sweepEveryMs = Math.min(250, Math.max(5, options.timeoutMs / 10));
+  }
+
+  /** An abort signal for one request, ended by the sweep at its deadline or with `outer`. */
+  private track(outer: AbortSignal): AbortController {
+    const ac = new AbortController();
+    this.pending.set(ac, { deadline: performance.now() + this.options.timeoutMs, outer });
+    if (!this.sweeper) {
+      this.sweeper = setInterval(() => this.sweep(), this.sweepEveryMs);
+      this.sweeper.unref();
+    }
+    return ac;
+  }
+
+  private untrack(ac: AbortController): void {
+    this.pending.delete(ac);
+    if (this.pending.size === 0) {
+      clearInterval(this.sweeper);
+      this.sweeper = undefined;
+    }
+  }
+
+  private sweep(): void {
+    const at = performance.now();
+    for (const [ac, p] of this.pending) {
+      if (p.outer.aborted) ac.abort(p.outer.reason);
+      else if (p.deadline <= at) ac.abort(new DOMException('attempt timed out', 'TimeoutError'));
+    }
   }
 
   async send(
@@ -50,13 +88,17 @@ export class WebhookSender {
         error: 'target address refused (private or loopback)',
       };
     }
+    if (signal.aborted) {
+      return { statusCode: null, retryAfter: undefined, latencyMs: 0, error: 'server stopping' };
+    }
+    const ac = this.track(signal);
     try {
       const res = await request(url, {
         method: 'POST',
         headers,
         body,
         dispatcher: this.agent,
-        signal: AbortSignal.any([signal, AbortSignal.timeout(this.options.timeoutMs)]),
+        signal: ac.signal,
       });
       // Read (and drop) the body so the connection returns to the pool.
       await res.body.dump({ limit: 64 * 1024 });
@@ -68,19 +110,34 @@ export class WebhookSender {
         error: res.statusCode >= 300 && res.statusCode < 400 ? 'redirects are not followed' : null,
       };
     } catch (e) {
-      const timedOut = e instanceof Error && (e.name === 'TimeoutError' || e.name === 'AbortError');
+      const timedOut = isTimeout(e);
       return {
         statusCode: null,
         retryAfter: undefined,
         latencyMs: latency(),
         error: timedOut ? `no response within ${this.options.timeoutMs} ms` : describeErrorChain(e),
       };
+    } finally {
+      this.untrack(ac);
     }
   }
 
   async close(): Promise<void> {
+    clearInterval(this.sweeper);
     await this.agent.destroy();
   }
+}
+
+/** Our deadline (the sweep), or undici's own headers and body timeouts (both set to the total). */
+function isTimeout(e: unknown): boolean {
+  if (!(e instanceof Error)) return false;
+  const code = (e as { code?: string }).code;
+  return (
+    e.name === 'TimeoutError' ||
+    e.name === 'AbortError' ||
+    code === 'UND_ERR_HEADERS_TIMEOUT' ||
+    code === 'UND_ERR_BODY_TIMEOUT'
+  );
 }
 
 /** The message with its cause's code (undici wraps socket errors: "other side closed", ECONNRESET). */

@@ -12,6 +12,7 @@ import {
   taskColumns,
   toNumber,
 } from './state.mappers.js';
+import type { StateDialect } from './claims.store.js';
 import * as connections from './connections.store.js';
 import * as definitions from './definitions.store.js';
 import * as outbox from './outbox.store.js';
@@ -37,8 +38,8 @@ import type {
 } from './state.types.js';
 
 export class KyselyStateStore extends TriggersStateStore implements StateStore {
-  constructor(db: Kysely<Database>) {
-    super(db);
+  constructor(db: Kysely<Database>, dialect: StateDialect = 'sqlite') {
+    super(db, dialect);
   }
 
   /** Runs pending migrations; returns an error message instead of throwing on failure. */

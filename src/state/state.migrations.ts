@@ -241,6 +241,15 @@ const migrations: Record<string, Migration> = {
         .execute();
     },
   },
+  '0007_delivery': {
+    async up(db: Kysely<unknown>) {
+      // The claim protocol (src/delivery/README.md): who holds an in-flight delivery, so a worker
+      // releases only its own claims at start and records only deliveries it still holds.
+      // Expired leases are found through `deliveries_due` (status first): only in-flight rows are
+      // read, and a separate lease index would cost two more index writes per attempt.
+      await db.schema.alterTable('deliveries').addColumn('claimed_by', 'text').execute();
+    },
+  },
 };
 
 export const migrationProvider: MigrationProvider = {

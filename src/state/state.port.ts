@@ -121,10 +121,13 @@ export interface StateStore {
     opts: { type?: string; afterSeq: number; limit: number },
   ): Promise<EventRow[]>;
   getEvent(id: string): Promise<EventRow | undefined>;
-  /** Claims due deliveries (lease until `leaseUntil`), within each host's capacity. */
+  /**
+   * Claims due deliveries and expired leases for `workerId` (lease until `leaseUntil`), within each
+   * host's capacity, atomically: two workers never hold the same delivery under a valid lease.
+   */
   claimDeliveries(opts: ClaimOptions): Promise<ClaimedDelivery[]>;
-  /** Returns every in-flight delivery to pending; the embedded server calls it at start. */
-  releaseInFlightDeliveries(): Promise<number>;
+  /** Returns the in-flight deliveries `workerId` holds to pending: its previous run died with them. */
+  releaseInFlightDeliveries(workerId: string): Promise<number>;
   nextDeliveryDueAt(): Promise<string | undefined>;
   /** Records attempt outcomes; returns the `subscription.disabled` events it appended. */
   recordDeliveryResults(results: DeliveryResult[], opts: RecordOptions): Promise<NewEvent[]>;

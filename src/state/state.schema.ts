@@ -135,6 +135,8 @@ export interface Database {
     attempts: number;
     next_attempt_at: string | null;
     lease_until: string | null;
+    /** The worker holding the delivery while `inFlight` (migration 0007). */
+    claimed_by: string | null;
     last_status_code: number | null;
     last_error: string | null;
     created_at: string;

@@ -321,8 +321,11 @@ export interface DeliveryQuery {
 }
 
 export interface ClaimOptions {
+  /** The claiming worker: it alone records the outcome, and its restart releases the claim. */
+  workerId: string;
   now: string;
   limit: number;
+  /** Until then no other worker takes the delivery; after it, any worker may (a crashed claim). */
   leaseUntil: string;
   /** How many more deliveries to this `host:port` the caller can take now (0: none). */
   capacityOf: (host: string) => number;
@@ -331,6 +334,8 @@ export interface ClaimOptions {
 }
 
 export interface RecordOptions {
+  /** Only deliveries this worker still holds are updated (a taken-over lease is not overwritten). */
+  workerId: string;
   now: string;
   /** Live subscriptions whose url has failed continuously since this time (or earlier) are disabled. */
   disableFailingSince: string;

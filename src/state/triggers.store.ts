@@ -1,8 +1,10 @@
 /**
  * The subscriptions, trigger-state and outbox part of the Kysely StateStore (the queries live in
- * `subscriptions.store.ts` and `outbox.store.ts`); `KyselyStateStore` extends it.
+ * `subscriptions.store.ts`, `outbox.store.ts` and `claims.store.ts`); `KyselyStateStore` extends it.
  */
 import type { Kysely } from 'kysely';
+import * as claims from './claims.store.js';
+import type { StateDialect } from './claims.store.js';
 import * as deliveries from './deliveries.store.js';
 import * as outbox from './outbox.store.js';
 import type { Database } from './state.schema.js';
@@ -26,7 +28,11 @@ import type {
 } from './state.types.js';
 
 export abstract class TriggersStateStore {
-  constructor(protected readonly db: Kysely<Database>) {}
+  constructor(
+    protected readonly db: Kysely<Database>,
+    /** Row locking differs: PostgreSQL claims with `FOR UPDATE SKIP LOCKED`. */
+    protected readonly dialect: StateDialect = 'sqlite',
+  ) {}
 
   createSubscription(
     row: SubscriptionRow,
@@ -83,11 +89,11 @@ export abstract class TriggersStateStore {
   }
 
   claimDeliveries(opts: ClaimOptions): Promise<ClaimedDelivery[]> {
-    return outbox.claimDeliveries(this.db, opts);
+    return claims.claimDeliveries(this.db, opts, this.dialect);
   }
 
-  releaseInFlightDeliveries(): Promise<number> {
-    return outbox.releaseInFlight(this.db);
+  releaseInFlightDeliveries(workerId: string): Promise<number> {
+    return claims.releaseInFlight(this.db, workerId);
   }
 
   nextDeliveryDueAt(): Promise<string | undefined> {
@@ -95,7 +101,7 @@ export abstract class TriggersStateStore {
   }
 
   recordDeliveryResults(results: DeliveryResult[], opts: RecordOptions): Promise<NewEvent[]> {
-    return outbox.recordDeliveryResults(this.db, results, opts);
+    return claims.recordDeliveryResults(this.db, results, opts);
   }
 
   listDeliveries(instance: string, query: DeliveryQuery): Promise<DeliveryRow[]> {

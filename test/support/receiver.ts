@@ -101,3 +101,13 @@ export class Receiver {
     await new Promise<void>((resolve) => this.server.close(() => resolve()));
   }
 }
+
+/** Every (event id, path) pair the receiver got, with how often. */
+export function pairCounts(rx: Receiver): Map<string, number> {
+  const counts = new Map<string, number>();
+  for (const r of rx.received) {
+    const key = `${r.json.id} ${r.path}`;
+    counts.set(key, (counts.get(key) ?? 0) + 1);
+  }
+  return counts;
+}

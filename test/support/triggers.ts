@@ -1,6 +1,9 @@
 /** Shared steps of the trigger and delivery tests: subscribe through the API, emit an event. */
 import assert from 'node:assert/strict';
+import pino from 'pino';
 import type { App } from '../../src/app.js';
+import { DeliveryWorker, WebhookSender } from '../../src/delivery/index.js';
+import type { StateStore } from '../../src/state/index.js';
 import { newEventId } from '../../src/triggers/index.js';
 import { auth } from './app.js';
 
@@ -49,3 +52,34 @@ export async function deliverAt(app: App, now: Date): Promise<number> {
 }
 
 export const minutes = (t: Date, m: number): Date => new Date(t.getTime() + m * 60_000);
+
+/**
+ * A dispatcher over `state` with small batches (so several workers interleave), loopback targets
+ * allowed, a 20 ms poll and the default timeouts and lease.
+ */
+export function newWorker(state: StateStore, workerId: string): DeliveryWorker {
+  return new DeliveryWorker({
+    state,
+    now: () => new Date(),
+    log: pino({ level: 'silent' }),
+    sender: new WebhookSender({
+      allowPrivateTargets: true,
+      allowHttpHosts: [],
+      connectTimeoutMs: 5_000,
+      timeoutMs: 15_000,
+      connectionsPerHost: 4,
+    }),
+    options: {
+      schedule: { delaysMs: [0, 50, 100], retryAfterCapMs: 1_000 },
+      hostConcurrency: 4,
+      concurrency: 8,
+      batchSize: 5,
+      pollIntervalMs: 20,
+      workerId,
+      leaseMs: 75_000,
+      sendTimeoutMs: 15_000,
+      disableAfterMs: 5 * 86_400_000,
+      hostRates: {},
+    },
+  });
+}

@@ -1,0 +1,356 @@
+/**
+ * The claim protocol of the outbox, shared by every Kysely dialect (see src/delivery/README.md).
+ * - A claim is one `UPDATE … RETURNING` that re-checks, per row, that the delivery is still due
+ *   (`pending` and `next_attempt_at <= now`) or its lease has expired (`inFlight` and
+ *   `lease_until <= now`), and sets `claimed_by` and `lease_until`. The statement is atomic, so two
+ *   workers never both hold a delivery whose lease is valid. PostgreSQL also locks the candidates
+ *   with `FOR UPDATE SKIP LOCKED` in the same transaction, so concurrent workers skip each other's
+ *   rows instead of waiting on them. SQLite runs the single statement as its own write transaction
+ *   (`busy_timeout` waits for another process's writer; a deferred read-then-write transaction could
+ *   not).
+ * - Results are written only while the worker still holds the claim (`claimed_by`), in one
+ *   transaction per batch: attempts in one insert, deliveries in one update per distinct outcome.
+ */
+import type { Kysely, Selectable, Transaction } from 'kysely';
+import { mapDelivery, mapEvent, appendEventRows } from './outbox.store.js';
+import { mapSubscription } from './state.mappers.js';
+import type { Database } from './state.schema.js';
+import type {
+  ClaimOptions,
+  ClaimedDelivery,
+  DeliveryResult,
+  NewEvent,
+  RecordOptions,
+  SubscriptionRow,
+} from './state.types.js';
+
+export type StateDialect = 'sqlite' | 'postgres';
+
+/** Rows per statement in batched writes (well under SQLite's and PostgreSQL's parameter limits). */
+const chunk = 500;
+
+function chunksOf<T>(xs: T[]): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < xs.length; i += chunk) out.push(xs.slice(i, i + chunk));
+  return out;
+}
+
+type Candidate = { id: string; target_host: string };
+
+/** Due deliveries and expired leases, oldest first, minus hosts with no room (no lock on SQLite). */
+async function selectCandidates(
+  db: Kysely<Database> | Transaction<Database>,
+  opts: ClaimOptions,
+  dialect: StateDialect,
+): Promise<Candidate[]> {
+  // Expired leases first (`deliveries_due` leads with status, so only in-flight rows are read).
+  const selectOldest = (
+    status: 'inFlight' | 'pending',
+    column: 'lease_until' | 'next_attempt_at',
+  ) => {
+    let q = db
+      .selectFrom('deliveries')
+      .select(['id', 'target_host'])
+      .where('status', '=', status)
+      .where(column, '<=', opts.now)
+      .orderBy(column)
+      .limit(opts.limit);
+    if (opts.fullHosts && opts.fullHosts.length > 0) {
+      q = q.where('target_host', 'not in', opts.fullHosts);
+    }
+    return dialect === 'postgres' ? q.forUpdate().skipLocked() : q;
+  };
+  const expired = selectOldest('inFlight', 'lease_until');
+  const due = selectOldest('pending', 'next_attempt_at');
+  return [...(await expired.execute()), ...(await due.execute())];
+}
+
+/** Marks the chosen candidates claimed by `workerId`, skipping any another worker took meanwhile. */
+async function markClaimed(
+  db: Kysely<Database> | Transaction<Database>,
+  opts: ClaimOptions,
+  dialect: StateDialect,
+): Promise<Selectable<Database['deliveries']>[]> {
+  const candidates = await selectCandidates(db, opts, dialect);
+  const taken = new Map<string, number>();
+  const ids: string[] = [];
+  for (const c of candidates) {
+    if (ids.length >= opts.limit) break;
+    const used = taken.get(c.target_host) ?? 0;
+    if (used >= opts.capacityOf(c.target_host)) continue;
+    taken.set(c.target_host, used + 1);
+    ids.push(c.id);
+  }
+  if (ids.length === 0) return [];
+  return (
+    db
+      .updateTable('deliveries')
+      .set({
+        status: 'inFlight',
+        claimed_by: opts.workerId,
+        lease_until: opts.leaseUntil,
+        updated_at: opts.now,
+      })
+      .where('id', 'in', ids)
+      // Still due, or still expired. A CASE rather than an OR: SQLite would answer the OR with its
+      // two status indexes (every due row) instead of the primary key (only the chosen ids).
+      .where((eb) =>
+        eb
+          .case()
+          .when('status', '=', 'pending')
+          .then(eb('next_attempt_at', '<=', opts.now))
+          .when('status', '=', 'inFlight')
+          .then(eb('lease_until', '<=', opts.now))
+          .else(eb.lit(false))
+          .end(),
+      )
+      .returningAll()
+      .execute()
+  );
+}
+
+/** Live subscriptions by id or match key, newest first. */
+async function liveSubscriptions(
+  db: Kysely<Database>,
+  by: 'id' | 'match_key',
+  keys: string[],
+): Promise<SubscriptionRow[]> {
+  if (keys.length === 0) return [];
+  const rows = await db
+    .selectFrom('subscriptions')
+    .selectAll()
+    .where('status', '=', 'active')
+    .where(by, 'in', keys)
+    .orderBy('created_at', 'desc')
+    .orderBy('id', 'desc')
+    .execute();
+  return rows.map(mapSubscription);
+}
+
+/**
+ * Claims due deliveries and expired leases (see the protocol above). Each claimed delivery is signed
+ * by its subscription, or the newest live duplicate when that one is gone; with none left it ends
+ * `canceled` (visible in the log, resendable once a subscription is live again).
+ */
+export async function claimDeliveries(
+  db: Kysely<Database>,
+  opts: ClaimOptions,
+  dialect: StateDialect,
+): Promise<ClaimedDelivery[]> {
+  const picked =
+    dialect === 'postgres'
+      ? await db.transaction().execute((trx) => markClaimed(trx, opts, dialect))
+      : await markClaimed(db, opts, dialect);
+  if (picked.length === 0) return [];
+  const byId = new Map(
+    (await liveSubscriptions(db, 'id', [...new Set(picked.map((d) => d.subscription_id))])).map(
+      (s) => [s.id, s],
+    ),
+  );
+  // Deliveries whose subscription is gone go to the newest live duplicate (same match key).
+  const newestByKey = new Map<string, SubscriptionRow>();
+  const unsigned = [
+    ...new Set(picked.filter((d) => !byId.has(d.subscription_id)).map((d) => d.match_key)),
+  ];
+  for (const s of await liveSubscriptions(db, 'match_key', unsigned)) {
+    if (!newestByKey.has(s.matchKey)) newestByKey.set(s.matchKey, s);
+  }
+  const claimed: Omit<ClaimedDelivery, 'event'>[] = [];
+  const orphaned: string[] = [];
+  for (const d of picked) {
+    const signer = byId.get(d.subscription_id) ?? newestByKey.get(d.match_key);
+    if (!signer) {
+      orphaned.push(d.id);
+      continue;
+    }
+    if (signer.id !== d.subscription_id) {
+      await db
+        .updateTable('deliveries')
+        .set({ subscription_id: signer.id })
+        .where('id', '=', d.id)
+        .where('claimed_by', '=', opts.workerId)
+        .execute();
+    }
+    claimed.push({ delivery: mapDelivery({ ...d, subscription_id: signer.id }), signer });
+  }
+  if (orphaned.length > 0) {
+    await db
+      .updateTable('deliveries')
+      .set({
+        status: 'canceled',
+        next_attempt_at: null,
+        lease_until: null,
+        claimed_by: null,
+        last_error: 'no live subscription to this url and event (deleted or disabled)',
+        updated_at: opts.now,
+      })
+      .where('id', 'in', orphaned)
+      .where('status', '=', 'inFlight')
+      .where('claimed_by', '=', opts.workerId)
+      .execute();
+  }
+  if (claimed.length === 0) return [];
+  const events = await db
+    .selectFrom('events')
+    .selectAll()
+    .where('id', 'in', [...new Set(claimed.map((c) => c.delivery.eventId))])
+    .execute();
+  // One event object per event: deliveries of one event share it (and its serialised body).
+  const eventById = new Map(events.map((e) => [e.id, mapEvent(e)]));
+  return claimed.map((c) => ({ ...c, event: eventById.get(c.delivery.eventId)! }));
+}
+
+/**
+ * Returns the in-flight deliveries of `workerId` (and unowned ones, claimed before claims had an
+ * owner) to `pending`: the worker's previous run died holding them.
+ */
+export async function releaseInFlight(db: Kysely<Database>, workerId: string): Promise<number> {
+  const res = await db
+    .updateTable('deliveries')
+    .set({ status: 'pending', lease_until: null, claimed_by: null })
+    .where('status', '=', 'inFlight')
+    .where((eb) => eb.or([eb('claimed_by', '=', workerId), eb('claimed_by', 'is', null)]))
+    .executeTakeFirst();
+  return Number(res.numUpdatedRows);
+}
+
+/** Writes the delivery rows of a batch: one UPDATE per distinct outcome (all 2xx share one). */
+async function updateDeliveries(
+  trx: Transaction<Database>,
+  results: DeliveryResult[],
+  opts: RecordOptions,
+): Promise<void> {
+  const groups = new Map<string, { r: DeliveryResult; ids: string[] }>();
+  for (const r of results) {
+    const key = JSON.stringify([r.status, r.nextAttemptAt, r.attempt.statusCode, r.attempt.error]);
+    const g = groups.get(key);
+    if (g) g.ids.push(r.deliveryId);
+    else groups.set(key, { r, ids: [r.deliveryId] });
+  }
+  for (const { r, ids } of groups.values()) {
+    for (const part of chunksOf(ids)) {
+      await trx
+        .updateTable('deliveries')
+        .set((eb) => ({
+          status: r.status,
+          attempts: eb('attempts', '+', 1),
+          series_attempts: eb('series_attempts', '+', 1),
+          next_attempt_at: r.nextAttemptAt,
+          lease_until: null,
+          claimed_by: null,
+          last_status_code: r.attempt.statusCode,
+          last_error: r.attempt.error,
+          updated_at: opts.now,
+          delivered_at: r.status === 'delivered' ? opts.now : null,
+        }))
+        .where('id', 'in', part)
+        .where('status', '=', 'inFlight')
+        .where('claimed_by', '=', opts.workerId)
+        .execute();
+    }
+  }
+}
+
+/**
+ * Writes attempt outcomes in one transaction: the attempt log, the delivery rows still held by the
+ * worker, each url's failure run on its live subscriptions, and the disabling of subscriptions whose
+ * target is gone (410) or has failed for too long, with their `subscription.disabled` events.
+ * Returns those events.
+ */
+export async function recordDeliveryResults(
+  db: Kysely<Database>,
+  results: DeliveryResult[],
+  opts: RecordOptions,
+): Promise<NewEvent[]> {
+  if (results.length === 0) return [];
+  return db.transaction().execute(async (trx) => {
+    for (const part of chunksOf(results)) {
+      await trx
+        .insertInto('delivery_attempts')
+        .values(
+          part.map((r) => ({
+            delivery_id: r.attempt.deliveryId,
+            attempt: r.attempt.attempt,
+            started_at: r.attempt.startedAt,
+            status_code: r.attempt.statusCode,
+            latency_ms: r.attempt.latencyMs,
+            error: r.attempt.error,
+          })),
+        )
+        .execute();
+    }
+    await updateDeliveries(trx, results, opts);
+    const targets = new Map<
+      string,
+      { instance: string; url: string; ok: boolean; gone: boolean; firstFailedAt: string }
+    >();
+    for (const r of results) {
+      const key = `${r.instance}\n${r.url}`;
+      const t = targets.get(key) ?? {
+        instance: r.instance,
+        url: r.url,
+        ok: false,
+        gone: false,
+        firstFailedAt: r.attempt.startedAt,
+      };
+      t.ok ||= r.status === 'delivered';
+      t.gone ||= r.gone;
+      targets.set(key, t);
+    }
+    const disabled: { sub: SubscriptionRow; reason: 'gone' | 'failing' }[] = [];
+    const healthy = [...targets.values()].filter((t) => t.ok && !t.gone);
+    for (const instance of new Set(healthy.map((t) => t.instance))) {
+      const urls = healthy.filter((t) => t.instance === instance).map((t) => t.url);
+      for (const part of chunksOf(urls)) {
+        await trx
+          .updateTable('subscriptions')
+          .set({ failing_since: null })
+          .where('instance', '=', instance)
+          .where('url', 'in', part)
+          .where('status', '=', 'active')
+          .where('failing_since', 'is not', null)
+          .execute();
+      }
+    }
+    for (const t of targets.values()) {
+      if (t.ok && !t.gone) continue;
+      if (!t.ok) {
+        await trx
+          .updateTable('subscriptions')
+          .set({ failing_since: t.firstFailedAt })
+          .where('instance', '=', t.instance)
+          .where('url', '=', t.url)
+          .where('status', '=', 'active')
+          .where('failing_since', 'is', null)
+          .execute();
+      }
+      const doomed = await trx
+        .selectFrom('subscriptions')
+        .selectAll()
+        .where('instance', '=', t.instance)
+        .where('url', '=', t.url)
+        .where('status', '=', 'active')
+        .where((eb) =>
+          t.gone
+            ? eb.lit(true)
+            : eb.and([
+                eb('failing_since', 'is not', null),
+                eb('failing_since', '<=', opts.disableFailingSince),
+              ]),
+        )
+        .execute();
+      for (const s of doomed) {
+        const reason = t.gone ? 'gone' : 'failing';
+        await trx
+          .updateTable('subscriptions')
+          .set({ status: 'disabled', disabled_reason: reason, updated_at: opts.now })
+          .where('id', '=', s.id)
+          .execute();
+        disabled.push({ sub: mapSubscription({ ...s, status: 'disabled' }), reason });
+      }
+    }
+    const events = disabled.map((d) => opts.disabledEvent(d.sub, d.reason));
+    await appendEventRows(trx, events);
+    return events;
+  });
+}
