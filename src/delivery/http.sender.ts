@@ -19,6 +19,17 @@ export interface SendResult {
   retryAfter: string | undefined;
   latencyMs: number;
   error: string | null;
+  /** The start of the response body (up to 2 KiB), when asked for with `readBody`. */
+  responseText?: string;
+}
+
+export interface SendRequest {
+  method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+  url: string;
+  headers: Record<string, string>;
+  body: string | undefined;
+  signal: AbortSignal;
+  readBody?: boolean;
 }
 
 export class WebhookSender {
@@ -34,12 +45,18 @@ export class WebhookSender {
     });
   }
 
-  async send(
+  send(
     url: string,
     headers: Record<string, string>,
     body: string,
     signal: AbortSignal,
   ): Promise<SendResult> {
+    return this.request({ method: 'POST', url, headers, body, signal });
+  }
+
+  /** Any method (the flows' HTTP, Teams and Slack actions), under the same rules as `send`. */
+  async request(req: SendRequest): Promise<SendResult> {
+    const { url, signal } = req;
     const started = performance.now();
     const latency = (): number => Math.round((performance.now() - started) * 100) / 100;
     if (isRefusedLiteral(url, this.options)) {
@@ -52,16 +69,19 @@ export class WebhookSender {
     }
     try {
       const res = await request(url, {
-        method: 'POST',
-        headers,
-        body,
+        method: req.method,
+        headers: req.headers,
+        body: req.body ?? null,
         dispatcher: this.agent,
         signal: AbortSignal.any([signal, AbortSignal.timeout(this.options.timeoutMs)]),
       });
-      // Read (and drop) the body so the connection returns to the pool.
-      await res.body.dump({ limit: 64 * 1024 });
+      // Read (or drop) the body so the connection returns to the pool.
+      let responseText: string | undefined;
+      if (req.readBody) responseText = (await res.body.text()).slice(0, 2048);
+      else await res.body.dump({ limit: 64 * 1024 });
       const ra = res.headers['retry-after'];
       return {
+        ...(responseText !== undefined && { responseText }),
         statusCode: res.statusCode,
         retryAfter: Array.isArray(ra) ? ra[0] : ra,
         latencyMs: latency(),
