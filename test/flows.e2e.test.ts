@@ -47,7 +47,7 @@ async function refresh(identifiers: string[] = []): Promise<string> {
   assert.ok(r.ok, r.ok ? '' : r.error.message);
   const job = await app.refresh.waitFor(r.value.jobId);
   await deliverAt(app, new Date());
-  return job.status;
+  return job!.status;
 }
 
 async function deliveriesOf(subscriptionId: string): Promise<DeliveryRow[]> {

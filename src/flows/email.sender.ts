@@ -60,22 +60,40 @@ export class SmtpMailer {
         subject: msg.subject,
         text: msg.text,
         ...(msg.html !== undefined && { html: msg.html }),
-      })) as { accepted?: unknown[]; rejected?: unknown[]; response?: string; messageId?: string };
+      })) as {
+        accepted?: unknown[];
+        rejected?: unknown[];
+        rejectedErrors?: { responseCode?: number; message?: string }[];
+        response?: string;
+        messageId?: string;
+      };
       const list = (v: unknown[] | undefined) => (v ?? []).map((x) => String(x));
+      // Some recipients refused: a failure, transient when any refusal was a 4xx reply.
+      const refusals = info.rejectedErrors ?? [];
+      const codes = refusals.map((r) => r.responseCode ?? 0);
+      const partial = list(info.rejected).length > 0;
       return {
-        ok: true,
-        transient: false,
-        smtpCode: null,
+        ok: !partial,
+        transient: partial && codes.some((c) => c >= 400 && c < 500),
+        smtpCode: partial ? (codes[0] ?? null) : null,
         accepted: list(info.accepted),
         rejected: list(info.rejected),
         response: info.response ?? null,
         messageId: info.messageId ?? null,
         latencyMs: latency(),
-        error: null,
+        error: partial
+          ? `refused ${list(info.rejected).join(', ')}: ${refusals.map((r) => r.message ?? '').join('; ')}`
+          : null,
       };
     } catch (e) {
-      const { responseCode, code } = e as { responseCode?: number; code?: string };
-      const smtpCode = typeof responseCode === 'number' ? responseCode : null;
+      const { responseCode, code, rejectedErrors } = e as {
+        responseCode?: number;
+        code?: string;
+        rejectedErrors?: { responseCode?: number }[];
+      };
+      // Every recipient refused (EENVELOPE): the refusals carry the reply codes.
+      const replied = responseCode ?? rejectedErrors?.find((r) => r.responseCode)?.responseCode;
+      const smtpCode = typeof replied === 'number' ? replied : null;
       const transient =
         smtpCode !== null ? smtpCode >= 400 && smtpCode < 500 : transientCodes.has(code ?? '');
       return {

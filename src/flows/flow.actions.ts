@@ -140,8 +140,17 @@ function recipientsOf(a: EmailAction, ctx: FlowContext): string[] {
   return [...new Set(list.map((x) => x.trim()))];
 }
 
-async function runEmail(a: EmailAction, ctx: FlowContext, env: ActionEnv): Promise<Performed> {
-  const to = recipientsOf(a, ctx);
+/**
+ * `sentTo`: recipients an earlier attempt of this delivery already reached (the server accepted
+ * them while refusing others); a retry sends only to the rest.
+ */
+async function runEmail(
+  a: EmailAction,
+  ctx: FlowContext,
+  env: ActionEnv,
+  sentTo: string[],
+): Promise<Performed> {
+  const to = recipientsOf(a, ctx).filter((x) => !sentTo.includes(x));
   const msg = {
     to,
     subject: required(a.subject, ctx, 'none', 'subject').replace(/[\r\n]+/g, ' '),
@@ -163,7 +172,7 @@ async function runEmail(a: EmailAction, ctx: FlowContext, env: ActionEnv): Promi
   }
   const r = await env.mailer.send(msg);
   const response = {
-    accepted: r.accepted,
+    accepted: [...sentTo, ...r.accepted],
     rejected: r.rejected,
     response: r.response,
     messageId: r.messageId,
@@ -171,6 +180,7 @@ async function runEmail(a: EmailAction, ctx: FlowContext, env: ActionEnv): Promi
   if (!r.ok) {
     return {
       ...failure(r.error ?? 'not sent', r.transient, r.latencyMs),
+      response: { ...response, accepted: [...sentTo, ...r.accepted] },
       statusCode: r.smtpCode,
       request,
     };
@@ -181,7 +191,7 @@ async function runEmail(a: EmailAction, ctx: FlowContext, env: ActionEnv): Promi
     response,
     statusCode: null,
     latencyMs: r.latencyMs,
-    error: r.rejected.length > 0 ? `the server refused ${r.rejected.join(', ')}` : null,
+    error: null,
     retryAfterMs: null,
     request,
   };
@@ -254,6 +264,7 @@ export async function performAction(
   a: FlowAction,
   ctx: FlowContext,
   env: ActionEnv,
+  sentTo: string[] = [],
 ): Promise<Performed> {
   try {
     switch (a.type) {
@@ -262,7 +273,7 @@ export async function performAction(
       case 'slack':
         return await runSlack(a, ctx, env);
       case 'email':
-        return await runEmail(a, ctx, env);
+        return await runEmail(a, ctx, env, sentTo);
       case 'http':
         return await runHttp(a, ctx, env);
       case 'refresh':

@@ -35,27 +35,38 @@ export interface RunOptions {
   /** Actions already done, and those failed permanently earlier in this series (by index). */
   done?: Set<number>;
   permanent?: Map<number, ActionRun>;
+  /** Email recipients an earlier attempt already reached, by action index. */
+  sentTo?: Map<number, string[]>;
 }
 
 /** What earlier runs of one delivery settled (runs newest first, as listed). */
 export function settledActions(
   runs: FlowRunRow[],
   seriesStart: number,
-): { done: Set<number>; permanent: Map<number, ActionRun> } {
+): { done: Set<number>; permanent: Map<number, ActionRun>; sentTo: Map<number, string[]> } {
   const done = new Set<number>();
   const permanent = new Map<number, ActionRun>();
+  const sentTo = new Map<number, string[]>();
   for (const run of [...runs].reverse()) {
     if (run.status !== 'failed') {
       done.clear();
       permanent.clear();
+      sentTo.clear();
       continue;
     }
     for (const a of run.actions as ActionRun[]) {
+      const accepted = (a.response as { accepted?: unknown } | null)?.accepted;
+      if (a.type === 'email' && a.status === 'failed' && Array.isArray(accepted)) {
+        sentTo.set(
+          a.index,
+          accepted.filter((x): x is string => typeof x === 'string'),
+        );
+      }
       if (a.status === 'succeeded' || a.status === 'done') done.add(a.index);
       else if (!a.transient && (run.attempt ?? 0) > seriesStart) permanent.set(a.index, a);
     }
   }
-  return { done, permanent };
+  return { done, permanent, sentTo };
 }
 
 function summarize(actions: ActionRun[]): string | null {
@@ -174,7 +185,7 @@ export class FlowRunner implements InternalTarget {
         error: `not retried: ${earlier.error ?? 'failed permanently'}`,
       };
     try {
-      return { ...base, ...(await performAction(action, ctx, env)) };
+      return { ...base, ...(await performAction(action, ctx, env, opts.sentTo?.get(index))) };
     } catch (e) {
       return {
         ...base,
