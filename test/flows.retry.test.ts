@@ -120,7 +120,7 @@ void describe('flow deliveries: retries and outcomes', () => {
       ['done', 'succeeded'],
     );
     assert.equal(rx.to('/t1').length, 1, 'the Teams card was posted once');
-    assert.deepEqual(rx.to('/h1')[1]!.json, { source: 'shop', attempts: 3 } as unknown);
+    assert.deepEqual(rx.to('/h1')[1]!.json, { source: 'shop', attempts: 3 });
     const log = await app.http.inject({
       method: 'GET',
       url: `/v1/instances/default/deliveries/${d!.id}`,
