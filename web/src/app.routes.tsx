@@ -5,6 +5,8 @@
  * subscriptions and deliveries, flows) are added as entries when their API exists.
  */
 import type { JSX } from 'preact';
+import { FlowPage } from './pages/flow.page';
+import { FlowsPage } from './pages/flows.page';
 import { HomePage } from './pages/home.page';
 import { JobPage } from './pages/job.page';
 import { JobsPage } from './pages/jobs.page';
@@ -54,5 +56,12 @@ export const routes: PageRoute[] = [
     nav: 'Schedule',
     title: () => 'Schedule',
     view: SchedulePage,
+  },
+  { pattern: 'flows', section: 'flows', nav: 'Flows', title: () => 'Flows', view: FlowsPage },
+  {
+    pattern: 'flows/:name',
+    section: 'flows',
+    title: (p) => `Flow ${p.name ?? ''}`,
+    view: FlowPage,
   },
 ];

@@ -3,7 +3,14 @@
  * attention (failed sources, rejected rows). Polls quickly while a job runs.
  */
 import { api, instancePath } from '../api.client';
-import { isFinal, type DataSource, type Job, type List, type Schedule } from '../api.types';
+import {
+  isFinal,
+  type DataSource,
+  type Flow,
+  type Job,
+  type List,
+  type Schedule,
+} from '../api.types';
 import { href } from '../app.router';
 import { JobsChart } from '../components/jobs.chart';
 import { ErrorNotice, Loading, PageHeader } from '../components/states.view';
@@ -23,19 +30,21 @@ interface HomeData {
   running: Job | null;
   sources: DataSource[];
   schedule: Schedule;
+  flows: Flow[];
 }
 
 async function loadHome(instance: string): Promise<HomeData> {
-  const [jobs, sources, schedule] = await Promise.all([
+  const [jobs, sources, schedule, flows] = await Promise.all([
     api.get<List<Job>>(instancePath(instance, '/workflows/main/jobs?$top=24')),
     api.get<List<DataSource>>(instancePath(instance, '/manage/datasources')),
     api.get<Schedule>(instancePath(instance, '/workflows/main/schedules')),
+    api.get<List<Flow>>(instancePath(instance, '/flows')),
   ]);
   const active = jobs.value.find((j) => !isFinal(j.status));
   const running = active
     ? await api.get<Job>(instancePath(instance, `/workflows/main/jobs/${active.jobId}`))
     : null;
-  return { jobs: jobs.value, running, sources: sources.value, schedule };
+  return { jobs: jobs.value, running, sources: sources.value, schedule, flows: flows.value };
 }
 
 interface Attention {
@@ -71,6 +80,30 @@ function listAttention(instance: string, sources: DataSource[]): Attention[] {
     }
   }
   return items;
+}
+
+/** Flows whose last delivered run failed, that are failing, or that delivery disabled. */
+function listFailingFlows(instance: string, flows: Flow[]): Attention[] {
+  return flows
+    .filter(
+      (f) =>
+        f.failingSince !== null ||
+        f.disabledReason === 'failing' ||
+        f.disabledReason === 'gone' ||
+        (f.lastRun?.status === 'failed' && !f.lastRun.test),
+    )
+    .map((f) => ({
+      key: `flow-${f.name}`,
+      level: 'error' as const,
+      title: `Flow ${f.name} is failing`,
+      detail:
+        f.disabledReason === 'failing' || f.disabledReason === 'gone'
+          ? 'Delivery disabled it after its target kept failing. Fix the target, then enable it.'
+          : (f.lastRun?.error ??
+            'Its last run failed; failed actions are retried on the delivery schedule.'),
+      link: href(instance, 'flows', f.name),
+      linkLabel: 'Open flow',
+    }));
 }
 
 function RunningCard({ instance, job, now }: { instance: string; job: Job | null; now: number }) {
@@ -121,7 +154,9 @@ export function HomePage({ instance }: { instance: string }) {
   const now = Date.now();
   const data = res.data;
   const last = data?.jobs.find((j) => isFinal(j.status));
-  const attention = data ? listAttention(instance, data.sources) : [];
+  const attention = data
+    ? [...listAttention(instance, data.sources), ...listFailingFlows(instance, data.flows)]
+    : [];
   const count = (status: string): number =>
     data?.sources.filter((s) => s.status === status).length ?? 0;
   const breakdown = [
