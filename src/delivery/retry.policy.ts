@@ -53,7 +53,9 @@ export function decideNext(
   const base = schedule.delaysMs[seriesAttempt];
   if (base === undefined) return { status: 'failed', nextAttemptAt: null, gone: false };
   let delay = base * (0.8 + 0.4 * random());
-  if ((code === 429 || code === 503) && outcome.retryAfterMs !== null) {
+  // Internal targets pass a Retry-After only from an action that got one (429/503).
+  const honoured = code === 429 || code === 503 || verdict !== undefined;
+  if (honoured && outcome.retryAfterMs !== null) {
     delay = Math.max(delay, Math.min(outcome.retryAfterMs, schedule.retryAfterCapMs));
   }
   return {
