@@ -343,6 +343,65 @@ void describe('flow deliveries: retries and outcomes', () => {
   });
 });
 
+void describe('flow actions: Slack and refresh', () => {
+  void it('posts Slack blocks with escaped values, and starts a scoped refresh of the rendered source', async () => {
+    await app.http.inject({
+      method: 'PUT',
+      url: '/v1/instances/default/manage/datasources/erp',
+      headers: auth,
+      payload: {
+        name: 'erp',
+        tables: [{ name: 't', format: 'csv', path: '/nowhere/erp.csv', primaryKey: 'id' }],
+      },
+    });
+    const slack = await createFlow(
+      app,
+      { webhookUrl: rx.url('/slack') },
+      'slack-unification-completed',
+    );
+    const test = await app.http.inject({
+      method: 'POST',
+      url: `/v1/instances/default/flows/${slack.name}/test`,
+      headers: auth,
+    });
+    assert.equal(test.json<RunJson>().status, 'succeeded', test.body);
+    const msg = rx.to('/slack')[0]!.json as unknown as {
+      text: string;
+      blocks: { type: string; text?: { text: string }; fields?: { text: string }[] }[];
+    };
+    assert.equal(msg.blocks[0]!.type, 'header');
+    assert.equal(msg.blocks[0]!.text!.text, 'Unification completed');
+    assert.match(msg.blocks[1]!.text!.text, /^41877 customer profiles after job /);
+    assert.deepEqual(
+      msg.blocks[2]!.fields!.map((f) => f.text),
+      ['*Created*\n214', '*Merged*\n71', '*Split*\n2', '*Kept*\n41590'],
+    );
+    assert.match(msg.text, /^Unification completed: 41877 customer profiles/);
+
+    const f = await flow(
+      [{ type: 'refresh', sources: ['{{data.source}}'], operation: 'ingestion' }],
+      {
+        condition: { field: 'data.submissionKind', op: 'eq', value: 'scheduled' },
+      },
+    );
+    await emit(
+      app,
+      'datasource.refresh.failed',
+      at(9000),
+      { ...failedData, source: 'erp' },
+      { source: 'erp' },
+    );
+    await deliverAt(app, at(9000));
+    const [run] = await runsOf(app, f.name);
+    assert.equal(run!.status, 'succeeded', JSON.stringify(run!.actions));
+    const { jobId } = run!.actions[0]!.response as { jobId: string };
+    const job = await app.state.getJob(jobId);
+    assert.deepEqual(job!.identifiers, ['erp']);
+    assert.equal(job!.submissionKind, 'onDemand');
+    await app.refresh.waitFor(jobId);
+  });
+});
+
 void describe('flow save-time checks', () => {
   void it('rejects bad flows with the path of what is wrong', async () => {
     const base = { name: 'Bad', trigger: { event: 'datasource.refresh.failed' } };

@@ -7,7 +7,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { ErrorCode, makeError, type Result } from '../../errors/index.js';
 import { flowTemplates, type FlowView } from '../../flows/index.js';
-import { Type } from '../../schema/index.js';
+import { Type, validate } from '../../schema/index.js';
 import type { FlowRunRow } from '../../state/index.js';
 import type { ApiDeps } from '../api.deps.js';
 import { Problem, sendProblem } from '../http.errors.js';
@@ -198,34 +198,34 @@ export function registerFlowRoutes(app: FastifyInstance, deps: ApiDeps): void {
     },
   );
 
-  app.post<{ Params: NameParamsT; Body: { force?: boolean } | undefined }>(
+  const TestBody = Type.Object(
+    {
+      force: Type.Optional(
+        Type.Boolean({ description: 'perform the actions even if the condition does not hold' }),
+      ),
+    },
+    { additionalProperties: false },
+  );
+
+  // The body is optional (a bare POST sends a test), so it is validated here, not by the route.
+  app.post<{ Params: NameParamsT; Body: unknown }>(
     `${base}/:name/test`,
     {
       schema: {
         tags,
         summary:
-          "Send test: run the flow now on its event type's sample (with the trigger's subject); returns the run",
+          "Send test: run the flow now on its event type's sample (with the trigger's subject); body {force?}; returns the run",
         params: NameParams,
-        body: Type.Optional(
-          Type.Object(
-            {
-              force: Type.Optional(
-                Type.Boolean({
-                  description: 'perform the actions even if the condition does not hold',
-                }),
-              ),
-            },
-            { additionalProperties: false },
-          ),
-        ),
-        response: { 404: Problem },
+        response: { 400: Problem, 404: Problem },
       },
     },
     async (req, reply) => {
+      const body = validate(TestBody, req.body ?? {}, 'body');
+      if (!body.ok) return sendProblem(reply, body.error);
       const r = await flows.test(
         req.params.instance,
         req.params.name,
-        { force: req.body?.force ?? false },
+        { force: body.value.force ?? false },
         deps.now(),
         AbortSignal.timeout(60_000),
       );
