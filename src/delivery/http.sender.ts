@@ -77,7 +77,7 @@ export class WebhookSender {
       });
       // Read (or drop) the body so the connection returns to the pool.
       let responseText: string | undefined;
-      if (req.readBody) responseText = (await res.body.text()).slice(0, 2048);
+      if (req.readBody) responseText = await readStart(res.body, 2048);
       else await res.body.dump({ limit: 64 * 1024 });
       const ra = res.headers['retry-after'];
       return {
@@ -108,4 +108,11 @@ function describeErrorChain(e: unknown): string {
   const cause = e instanceof Error ? (e.cause as { code?: string } | undefined) : undefined;
   const code = (e as { code?: string } | null)?.code ?? cause?.code;
   return code ? `${describeUnknown(e)} (${code})` : describeUnknown(e);
+}
+
+/** The first `max` characters of a body, reading (and dropping) the rest so memory stays bounded. */
+async function readStart(body: AsyncIterable<Buffer>, max: number): Promise<string> {
+  let text = '';
+  for await (const chunk of body) if (text.length < max) text += chunk.toString('utf8');
+  return text.slice(0, max);
 }

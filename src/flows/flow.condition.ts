@@ -4,24 +4,16 @@
  * Checked at save time against the event type's schema (unknown fields, value types); evaluated on
  * the envelope. A missing or null field satisfies only `ne` (and `eq null`), never an ordering.
  */
+import { ComparisonOps, type ComparisonOp } from '../conditions/index.js';
 import { ErrorCode, err, makeError, ok, type Result } from '../errors/index.js';
 import type { TSchema } from '../schema/index.js';
 import { kindsOf, readPath, resolvePath, splitPath } from './payload.fields.js';
 
-export const ConditionOps = [
-  'eq',
-  'ne',
-  'gt',
-  'ge',
-  'lt',
-  'le',
-  'in',
-  'contains',
-  'startsWith',
-  'endsWith',
-  'exists',
-] as const;
-export type ConditionOp = (typeof ConditionOps)[number];
+/** The segment language's comparisons, but `within` (a date window needs the evaluation's now). */
+export type ConditionOp = Exclude<ComparisonOp, 'within'>;
+export const ConditionOps: readonly ConditionOp[] = ComparisonOps.filter(
+  (op): op is ConditionOp => op !== 'within',
+);
 
 export type Scalar = string | number | boolean | null;
 
