@@ -18,13 +18,14 @@ import type { SubmitRequest, SubmitResponse } from '../refresh/index.js';
 import { failure, outcomeOfHttp, recordBody, type Outcome } from './action.run.js';
 import type { SmtpMailer } from './email.sender.js';
 import type { FlowContext } from './flow.context.js';
-import type {
-  EmailAction,
-  FlowAction,
-  HttpAction,
-  RefreshAction,
-  SlackAction,
-  TeamsAction,
+import {
+  emailPattern,
+  type EmailAction,
+  type FlowAction,
+  type HttpAction,
+  type RefreshAction,
+  type SlackAction,
+  type TeamsAction,
 } from './flow.schema.js';
 import { parseTemplate, renderTemplate, type Escape } from './flow.template.js';
 import { readPath, splitPath } from './payload.fields.js';
@@ -132,10 +133,13 @@ async function runSlack(a: SlackAction, ctx: FlowContext, env: ActionEnv): Promi
   };
 }
 
+/** One address (the FlowEmail pattern): an owner such as "a,b@x.org" never becomes two. */
+const address = new RegExp(emailPattern);
+
 function recipientsOf(a: EmailAction, ctx: FlowContext): string[] {
   const owners = a.owners ? readPath(ctx, ['data', 'owners']) : [];
   const list = [...(a.to ?? []), ...(Array.isArray(owners) ? (owners as unknown[]) : [])].filter(
-    (x): x is string => typeof x === 'string' && x.includes('@'),
+    (x): x is string => typeof x === 'string' && address.test(x.trim()),
   );
   return [...new Set(list.map((x) => x.trim()))];
 }

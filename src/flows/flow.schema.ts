@@ -8,8 +8,10 @@ import { Identifier, StringEnum, Type, type Static } from '../schema/index.js';
 import type { Condition } from './flow.condition.js';
 
 /** Stricter than the shared Email: a dot in the domain, no list separators or brackets. */
+export const emailPattern = '^[^@\\s<>,;"]+@[^@\\s<>,;".]+(\\.[^@\\s<>,;".]+)+$';
+
 export const FlowEmail = Type.String({
-  pattern: '^[^@\\s<>,;"]+@[^@\\s<>,;".]+(\\.[^@\\s<>,;".]+)+$',
+  pattern: emailPattern,
   description: 'an email address (name@example.com)',
 });
 
