@@ -264,6 +264,35 @@ void describe('console in Chromium', () => {
       await page.locator('tr[data-run] details').first().click();
       await saveScreenshot(page, 'flows-runs');
 
+      // Teams now refuses the card: the flow's next delivery fails and Overview lists it.
+      teams.handler = (_req, res) => res.writeHead(400).end('{"error":"bad card"}');
+      await emit(
+        app,
+        'datasource.refresh.failed',
+        new Date(),
+        {
+          source: 'shop',
+          tables: ['orders'],
+          jobId: 'job-y',
+          submissionKind: 'onDemand',
+          status: 'failed',
+          attempts: 1,
+          rowsRead: null,
+          rowsRejected: null,
+          error: null,
+          startedAt: null,
+          endedAt: null,
+          owners: [],
+        },
+        { source: 'shop' },
+      );
+      await deliverAt(app, new Date());
+      await page.goto(`${base}/#/default`);
+      const item = page.locator('li', { hasText: 'Flow TeamsRefreshFailed is failing' });
+      await item.getByText('actions/0: HTTP 400').waitFor();
+      await saveScreenshot(page, 'flows-attention');
+      await item.getByRole('link', { name: 'Open flow' }).click();
+
       await page.getByRole('button', { name: 'Disable' }).click();
       await page.locator('[data-flow-status="disabled"]').waitFor();
       await page.getByRole('link', { name: 'Flows' }).first().click();
