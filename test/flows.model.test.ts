@@ -15,9 +15,12 @@ import {
   contextSchemaOf,
   evaluateCondition,
   renderTemplate,
+  settledActions,
+  type ActionRun,
   type Condition,
   type FlowEnvelope,
 } from '../src/flows/index.js';
+import type { FlowRunRow } from '../src/state/index.js';
 import { sampleEvent } from '../src/triggers/index.js';
 import { parseAdaptiveCard } from './support/flows.js';
 
@@ -301,5 +304,62 @@ void describe('Teams cards and the Slack pacer', () => {
     now = 5000;
     assert.equal(await pacer.wait('https://hooks.slack.com/a', signal), 0);
     assert.deepEqual(slept, [1000, 1600]);
+  });
+});
+
+void describe('what earlier runs of a delivery settled', () => {
+  const action = (
+    index: number,
+    type: string,
+    status: string,
+    transient = false,
+    accepted?: string[],
+  ) =>
+    ({
+      index,
+      type,
+      status,
+      transient,
+      request: null,
+      response: accepted ? { accepted } : null,
+      statusCode: null,
+      latencyMs: 1,
+      error: status === 'failed' ? 'x' : null,
+      retryAfterMs: null,
+    }) as ActionRun;
+  const run = (attempt: number, status: FlowRunRow['status'], actions: ActionRun[]) =>
+    ({ attempt, status, actions }) as FlowRunRow;
+
+  void it("keeps successes and this series' permanent failures, until a run completes", () => {
+    // Newest first, as listed: attempt 3 (series 2) after attempts 1 and 2 (series 1).
+    const runs = [
+      run(3, 'failed', [
+        action(0, 'teams', 'done'),
+        action(1, 'http', 'failed', true),
+        action(2, 'email', 'failed', true, ['a@x.org']),
+      ]),
+      run(2, 'failed', [
+        action(0, 'teams', 'succeeded'),
+        action(1, 'http', 'failed', false),
+        action(2, 'email', 'failed', true),
+      ]),
+      run(1, 'failed', [action(0, 'teams', 'failed', true), action(1, 'http', 'failed', true)]),
+    ];
+    const s = settledActions(runs, 2);
+    assert.deepEqual([...s.done], [[0, 'teams']]);
+    assert.deepEqual(
+      [...s.permanent.keys()],
+      [],
+      'the permanent failure of attempt 2 belongs to the previous series',
+    );
+    assert.deepEqual([...s.sentTo], [[2, ['a@x.org']]]);
+    assert.deepEqual([...settledActions(runs, 1).permanent.keys()], [1]);
+    // A run that completed (succeeded or skipped) settles everything: a replay runs all again.
+    const after = [
+      run(4, 'succeeded', [action(0, 'teams', 'done'), action(1, 'http', 'succeeded')]),
+      ...runs,
+    ];
+    const t = settledActions(after, 0);
+    assert.equal(t.done.size + t.permanent.size + t.sentTo.size, 0);
   });
 });

@@ -32,8 +32,11 @@ export interface RunOptions {
   test: boolean;
   /** Test only: perform the actions even when the condition does not hold. */
   force?: boolean;
-  /** Actions already done, and those failed permanently earlier in this series (by index). */
-  done?: Set<number>;
+  /**
+   * Actions already done, and those failed permanently earlier in this series, by index (each
+   * with its type: a flow edited between attempts so that another action sits there runs it).
+   */
+  done?: Map<number, string>;
   permanent?: Map<number, ActionRun>;
   /** Email recipients an earlier attempt already reached, by action index. */
   sentTo?: Map<number, string[]>;
@@ -43,8 +46,12 @@ export interface RunOptions {
 export function settledActions(
   runs: FlowRunRow[],
   seriesStart: number,
-): { done: Set<number>; permanent: Map<number, ActionRun>; sentTo: Map<number, string[]> } {
-  const done = new Set<number>();
+): {
+  done: Map<number, string>;
+  permanent: Map<number, ActionRun>;
+  sentTo: Map<number, string[]>;
+} {
+  const done = new Map<number, string>();
   const permanent = new Map<number, ActionRun>();
   const sentTo = new Map<number, string[]>();
   for (const run of [...runs].reverse()) {
@@ -62,7 +69,7 @@ export function settledActions(
           accepted.filter((x): x is string => typeof x === 'string'),
         );
       }
-      if (a.status === 'succeeded' || a.status === 'done') done.add(a.index);
+      if (a.status === 'succeeded' || a.status === 'done') done.set(a.index, a.type);
       else if (!a.transient && (run.attempt ?? 0) > seriesStart) permanent.set(a.index, a);
     }
   }
@@ -164,7 +171,7 @@ export class FlowRunner implements InternalTarget {
     opts: RunOptions,
   ): Promise<ActionRun> {
     const base = { index, type: action.type };
-    if (opts.done?.has(index)) {
+    if (opts.done?.get(index) === action.type) {
       return {
         ...base,
         status: 'done',
@@ -178,7 +185,7 @@ export class FlowRunner implements InternalTarget {
       };
     }
     const earlier = opts.permanent?.get(index);
-    if (earlier)
+    if (earlier?.type === action.type)
       return {
         ...earlier,
         latencyMs: 0,
