@@ -6,7 +6,7 @@ const [name, ...rest] = process.argv.slice(2);
 const file = `bench/${name ?? ''}.bench.ts`;
 if (!name || !existsSync(file)) {
   console.error(
-    `usage: npm run bench -- <name>; known: ingest, refresh-demo, unify, segments, api, delivery, console`,
+    `usage: npm run bench -- <name>; known: ingest, refresh-demo, unify, segments, api, delivery, console, flows`,
   );
   process.exit(2);
 }

@@ -16,6 +16,7 @@ import {
   type JobListener,
   type TaskKind,
 } from './refresh/index.js';
+import { createFlows, type FlowService } from './flows/index.js';
 import { MeasureService } from './measures/index.js';
 import { createSnapshotTaskKind } from './odata/index.js';
 import { SegmentService } from './segments/index.js';
@@ -59,6 +60,8 @@ export interface App {
   http: FastifyInstance;
   /** The webhook dispatcher; started by `start()`, or driven by `tick(now)` in tests. */
   delivery: DeliveryWorker;
+  /** Built-in flows (their deliveries run through `delivery`). */
+  flows: FlowService;
   recordMetric: RecordMetric;
   adminKey: AdminKey;
   now: () => Date;
@@ -91,17 +94,20 @@ export async function createApp(opts: AppOptions): Promise<App> {
     policy: { allowPrivateTargets: d.allowPrivateTargets, allowHttpHosts: d.allowHttpHosts },
     secretOverlapMs: 24 * 3_600_000,
   };
+  const sender = new WebhookSender({
+    ...subscriptions.policy,
+    connectTimeoutMs: d.connectTimeoutMs,
+    timeoutMs: d.timeoutMs,
+    connectionsPerHost: d.hostConcurrency,
+  });
   const delivery = new DeliveryWorker({
     state,
     now,
     log: pino({ level: config.logLevel }).child({ component: 'delivery' }),
     ...(opts.random && { random: opts.random }),
-    sender: new WebhookSender({
-      ...subscriptions.policy,
-      connectTimeoutMs: d.connectTimeoutMs,
-      timeoutMs: d.timeoutMs,
-      connectionsPerHost: d.hostConcurrency,
-    }),
+    sender,
+    // Deliveries to `flow:<name>` run the built-in flow (created below, once refresh exists).
+    internal: { run: (c, at, signal) => flows.runner.run(c, at, signal) },
     options: {
       schedule: { delaysMs: d.retryScheduleMs, retryAfterCapMs: d.retryAfterCapMs },
       hostConcurrency: d.hostConcurrency,
@@ -146,6 +152,13 @@ export async function createApp(opts: AppOptions): Promise<App> {
     outbox: createRefreshEvents({ state, notify }),
     ...(opts.listener && { listener: opts.listener }),
   });
+  const flows = createFlows({
+    state,
+    config,
+    policy: subscriptions.policy,
+    sender,
+    submitRefresh: (req) => refresh.submit(req),
+  });
   const scheduler = new Scheduler(state, refresh, now);
   const adminKey = resolveAdminKey(config.dataDir, config.adminKey);
   const http = await buildHttpApp({
@@ -155,6 +168,7 @@ export async function createApp(opts: AppOptions): Promise<App> {
     segments,
     measures,
     subscriptions,
+    flows: flows.service,
     now,
     adminKey: adminKey.key,
     adminRateLimit: config.api.adminRateLimit,
@@ -174,6 +188,7 @@ export async function createApp(opts: AppOptions): Promise<App> {
     scheduler,
     http,
     delivery,
+    flows: flows.service,
     recordMetric,
     adminKey,
     now,
@@ -186,6 +201,7 @@ export async function createApp(opts: AppOptions): Promise<App> {
       await scheduler.stop();
       await refresh.stop();
       await delivery.stop();
+      flows.close();
       await http.close();
       await warehouse.close();
       await state.close();

@@ -13,6 +13,8 @@ import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { auth, startTestApp, type TestApp } from './support/app.js';
 import { buildConsole, launchChromium, saveScreenshot } from './support/browser.js';
+import { Receiver } from './support/receiver.js';
+import { deliverAt, emit } from './support/triggers.js';
 
 const KEY = 'test-admin-key';
 
@@ -42,7 +44,12 @@ void describe('console in Chromium', () => {
   before(async () => {
     const dist = join(dir, 'dist');
     await buildConsole(dist);
-    app = await startTestApp({ TRIBUTARY_CONSOLE_DIR: dist, TRIBUTARY_CORRUPT_RATIO: '0.5' });
+    app = await startTestApp({
+      TRIBUTARY_CONSOLE_DIR: dist,
+      TRIBUTARY_CORRUPT_RATIO: '0.5',
+      // The flows case posts to a loopback receiver standing in for Teams.
+      TRIBUTARY_ALLOW_PRIVATE_TARGETS: 'true',
+    });
     const files = writeFixtures(dir);
     const sources = [
       {
@@ -196,6 +203,105 @@ void describe('console in Chromium', () => {
       [true, 'Asia/Tokyo', ['30 6 * * *']],
     );
     await saveScreenshot(page, '5-schedule');
+  });
+
+  void it('creates a flow from the Teams template, sends a test and shows its runs and deliveries', async () => {
+    const teams = await Receiver.start();
+    teams.handler = (_req, res) => res.writeHead(202).end();
+    try {
+      await page.goto(`${base}/#/default`);
+      await page
+        .getByRole('navigation', { name: 'Main' })
+        .getByRole('link', { name: 'Flows' })
+        .click();
+      await page.getByText('No flows yet').waitFor();
+      await page.getByRole('button', { name: 'New from template' }).click();
+      const form = page.getByRole('form', { name: 'New flow from a template' });
+      await form.getByLabel('Template').selectOption('teams-refresh-failed');
+      await form.getByLabel('Teams Workflows webhook url').fill(teams.url('/teams'));
+      await form.getByRole('button', { name: 'Create flow' }).click();
+      await page.getByRole('heading', { level: 1, name: 'TeamsRefreshFailed' }).waitFor();
+      await page.locator('[data-flow-status="active"]').waitFor();
+
+      await page.getByRole('button', { name: 'Send test' }).click();
+      await page
+        .getByRole('status')
+        .filter({ hasText: 'Test on the sample datasource.refresh.failed event: succeeded' })
+        .waitFor();
+      await page.locator('tr[data-run] [data-action-status="succeeded"]').waitFor();
+      assert.equal(teams.to('/teams').length, 1);
+      const card = teams.received[0]!.json as unknown as {
+        attachments: { content: { body: { text?: string }[] } }[];
+      };
+      assert.equal(card.attachments[0]!.content.body[0]!.text, 'Refresh of shop failed');
+
+      // A real event through the outbox: a delivery of the flow, then its run.
+      await emit(
+        app,
+        'datasource.refresh.failed',
+        new Date(),
+        {
+          source: 'crm',
+          tables: ['contacts'],
+          jobId: 'job-x',
+          submissionKind: 'onDemand',
+          status: 'failed',
+          attempts: 1,
+          rowsRead: null,
+          rowsRejected: null,
+          error: { code: 'TRIB_ERR_SOURCE_MISSING', message: 'gone' },
+          startedAt: null,
+          endedAt: null,
+          owners: ['crm-team@example.com'],
+        },
+        { source: 'crm' },
+      );
+      await deliverAt(app, new Date());
+      await page.reload();
+      await page.locator('tr[data-delivery-status="delivered"]').waitFor();
+      assert.equal(await page.locator('tr[data-run]').count(), 2);
+      await page.getByText('attempt 1').waitFor();
+      await page.locator('tr[data-run] details').first().click();
+      await saveScreenshot(page, 'flows-runs');
+
+      // Teams now refuses the card: the flow's next delivery fails and Overview lists it.
+      teams.handler = (_req, res) => res.writeHead(400).end('{"error":"bad card"}');
+      await emit(
+        app,
+        'datasource.refresh.failed',
+        new Date(),
+        {
+          source: 'shop',
+          tables: ['orders'],
+          jobId: 'job-y',
+          submissionKind: 'onDemand',
+          status: 'failed',
+          attempts: 1,
+          rowsRead: null,
+          rowsRejected: null,
+          error: null,
+          startedAt: null,
+          endedAt: null,
+          owners: [],
+        },
+        { source: 'shop' },
+      );
+      await deliverAt(app, new Date());
+      await page.goto(`${base}/#/default`);
+      const item = page.locator('li', { hasText: 'Flow TeamsRefreshFailed is failing' });
+      await item.getByText('actions/0: HTTP 400').waitFor();
+      await saveScreenshot(page, 'flows-attention');
+      await item.getByRole('link', { name: 'Open flow' }).click();
+
+      await page.getByRole('button', { name: 'Disable' }).click();
+      await page.locator('[data-flow-status="disabled"]').waitFor();
+      await page.getByRole('link', { name: 'Flows' }).first().click();
+      await page
+        .locator('tr[data-flow="TeamsRefreshFailed"] [data-flow-status="disabled"]')
+        .waitFor();
+    } finally {
+      await teams.close();
+    }
   });
 
   void it('fits a narrow screen: no sideways scrolling of the page', async () => {

@@ -5,6 +5,7 @@
 import { afterEach, beforeEach, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import type {
+  FlowRunRow,
   ConnectionRow,
   DefinitionRow,
   JobRow,
@@ -491,6 +492,61 @@ export function runStateContract(name: string, open: () => Promise<StateStore>):
       assert.deepEqual(
         (await store.listStatusReports('default', { limit: 1, offset: 1 })).map((r) => r.id),
         ['r1'],
+      );
+    });
+
+    void it('appends flow runs and lists them per flow or delivery, newest first, paged', async () => {
+      const run = (id: string, minute: number, patch: Partial<FlowRunRow> = {}): FlowRunRow => ({
+        id,
+        instance: 'default',
+        flow: 'F',
+        deliveryId: 'd1',
+        attempt: minute + 1,
+        test: false,
+        eventId: 'evt_1',
+        eventType: 'datasource.refresh.failed',
+        event: { id: 'evt_1', data: { source: 'shop', owners: ['a@x.org'] } },
+        conditionHeld: null,
+        status: 'failed',
+        retry: true,
+        actions: [{ index: 0, type: 'teams', status: 'failed', statusCode: 503 }],
+        startedAt: at(minute),
+        endedAt: at(minute + 1),
+        ...patch,
+      });
+      await store.appendFlowRun(run('a', 0));
+      await store.appendFlowRun(
+        run('b', 2, { status: 'succeeded', retry: false, conditionHeld: true }),
+      );
+      await store.appendFlowRun(run('c', 1, { deliveryId: null, attempt: null, test: true }));
+      await store.appendFlowRun(
+        run('d', 3, { flow: 'G', deliveryId: 'd2', conditionHeld: false, status: 'skipped' }),
+      );
+      await store.appendFlowRun(run('e', 4, { instance: 'other' }));
+      const ofF = await store.listFlowRuns('default', { flow: 'F', limit: 10, offset: 0 });
+      assert.deepEqual(
+        ofF.map((r) => r.id),
+        ['b', 'c', 'a'],
+      );
+      assert.deepEqual(ofF[2], run('a', 0));
+      assert.deepEqual(ofF[1], run('c', 1, { deliveryId: null, attempt: null, test: true }));
+      assert.equal(ofF[0]!.conditionHeld, true);
+      assert.deepEqual(
+        (await store.listFlowRuns('default', { deliveryId: 'd1', limit: 10, offset: 0 })).map(
+          (r) => r.id,
+        ),
+        ['b', 'a'],
+      );
+      assert.deepEqual(
+        (await store.listFlowRuns('default', { flow: 'F', limit: 1, offset: 1 })).map((r) => r.id),
+        ['c'],
+      );
+      const [g] = await store.listFlowRuns('default', { flow: 'G', limit: 10, offset: 0 });
+      assert.equal(g!.conditionHeld, false);
+      assert.equal(g!.status, 'skipped');
+      assert.deepEqual(
+        (await store.listFlowRuns('other', { limit: 10, offset: 0 })).map((r) => r.id),
+        ['e'],
       );
     });
   });

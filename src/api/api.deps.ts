@@ -1,5 +1,6 @@
 import type { MeasureService } from '../measures/index.js';
 import type { SubscriptionDeps } from '../delivery/index.js';
+import type { FlowService } from '../flows/index.js';
 import type { RefreshService } from '../refresh/index.js';
 import type { SegmentService } from '../segments/index.js';
 import type { StateStore } from '../state/index.js';
@@ -14,6 +15,7 @@ export interface ApiDeps {
   segments: SegmentService;
   measures: MeasureService;
   subscriptions: SubscriptionDeps;
+  flows: FlowService;
   now: () => Date;
   adminKey: string;
   adminRateLimit: number;

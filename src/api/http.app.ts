@@ -24,6 +24,7 @@ import { registerMeasureRoutes } from './routes/measures.routes.js';
 import { registerSegmentRoutes } from './routes/segments.routes.js';
 import { registerDeliveryRoutes } from './routes/deliveries.routes.js';
 import { registerEventRoutes } from './routes/events.routes.js';
+import { registerFlowRoutes } from './routes/flows.routes.js';
 import { registerSubscriptionRoutes } from './routes/subscriptions.routes.js';
 import { EventTypes, eventEnvelopeSchema } from '../triggers/index.js';
 
@@ -45,7 +46,7 @@ export async function buildHttpApp(deps: ApiDeps): Promise<FastifyInstance> {
         title: 'Tributary API',
         version: '0.1.0',
         description:
-          'Customer data platform: sources, refresh jobs, schedules, unification, segments, measures, data, connections, event subscriptions and deliveries.',
+          'Customer data platform: sources, refresh jobs, schedules, unification, segments, measures, data, connections, event subscriptions and deliveries, built-in flows.',
       },
       components: {
         // The payload of every event type, as delivered and as listed by the event feed.
@@ -104,4 +105,5 @@ export function registerRoutes(app: FastifyInstance, deps: ApiDeps): void {
   registerSubscriptionRoutes(app, deps);
   registerDeliveryRoutes(app, deps);
   registerEventRoutes(app, deps);
+  registerFlowRoutes(app, deps);
 }

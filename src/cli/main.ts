@@ -19,6 +19,14 @@ import {
   revokeKey,
 } from './commands/keys.command.js';
 import { formatStatus, readStatus } from './commands/status.command.js';
+import {
+  createFlow,
+  formatFlows,
+  formatRun,
+  listFlows,
+  listRuns,
+  testFlow,
+} from './commands/flows.command.js';
 import { createProgress } from './progress.js';
 
 const env = process.env;
@@ -147,10 +155,94 @@ withGlobals(program.command('status').description('data sources, recent jobs and
     }
   });
 
+const collect = (v: string, prev: string[] = []): string[] => [...prev, v];
+
+const flows = program
+  .command('flows')
+  .description('built-in flows: Teams, Slack, email, HTTP and refresh actions on events');
+
+withGlobals(
+  flows
+    .command('create')
+    .description('create a flow from a ready-made template (--template) or a JSON file (--file)'),
+  { url: true },
+)
+  .option('--instance <name>', 'instance', 'default')
+  .option(
+    '--template <name>',
+    'teams-refresh-failed | email-segment-threshold | slack-unification-completed | email-scheduled-summary',
+  )
+  .option('--param <name=value>', 'a template parameter (repeat; lists comma-separated)', collect)
+  .option('--file <file>', 'a flow definition as JSON (docs/flows.md)')
+  .action(
+    async (
+      o: GlobalFlags & { instance: string; template?: string; param?: string[]; file?: string },
+    ) => {
+      if ((o.template === undefined) === (o.file === undefined)) {
+        throw new CliError('give exactly one of --template and --file');
+      }
+      const conn = await connect(env, o);
+      try {
+        const from = o.template
+          ? { template: o.template, params: o.param ?? [] }
+          : { file: o.file! };
+        const f = await createFlow(conn.client, o.instance, from);
+        out(
+          `flow ${f.name} created (${f.status}): ${f.trigger.event} → ${f.actions.map((a) => a.type).join(', ')}`,
+        );
+      } finally {
+        await conn.close();
+      }
+    },
+  );
+
+withGlobals(flows.command('list').description('flows with their state and last run'), { url: true })
+  .option('--instance <name>', 'instance', 'default')
+  .action(async (o: GlobalFlags & { instance: string }) => {
+    const conn = await connect(env, o);
+    try {
+      out(formatFlows(await listFlows(conn.client, o.instance)));
+    } finally {
+      await conn.close();
+    }
+  });
+
+withGlobals(
+  flows
+    .command('test <name>')
+    .description("send test: run the flow now on its event type's sample"),
+  { url: true },
+)
+  .option('--instance <name>', 'instance', 'default')
+  .option('--force', 'perform the actions even if the condition does not hold')
+  .action(async (name: string, o: GlobalFlags & { instance: string; force?: boolean }) => {
+    const conn = await connect(env, o);
+    try {
+      const run = await testFlow(conn.client, o.instance, name, o.force === true);
+      out(formatRun(run));
+      if (run.status === 'failed') process.exitCode = 1;
+    } finally {
+      await conn.close();
+    }
+  });
+
+withGlobals(flows.command('runs <name>').description("a flow's runs, newest first"), {
+  url: true,
+})
+  .option('--instance <name>', 'instance', 'default')
+  .action(async (name: string, o: GlobalFlags & { instance: string }) => {
+    const conn = await connect(env, o);
+    try {
+      const runs = await listRuns(conn.client, o.instance, name);
+      out(runs.length === 0 ? '(no runs yet)' : runs.map(formatRun).join('\n'));
+    } finally {
+      await conn.close();
+    }
+  });
+
 const keys = program
   .command('keys')
   .description('connections: API keys with instances, scopes and a rate limit');
-const collect = (v: string, prev: string[] = []): string[] => [...prev, v];
 const scopeNames = ['read', 'write', 'manage', 'subscribe', 'admin'];
 
 withGlobals(keys.command('create').description('create a key (printed once)'), { url: true })

@@ -1,5 +1,5 @@
 /**
- * The declarative project file (YAML): an instance's sources, schedule, segments and measures. Validation errors name the path inside the file, e.g. `/sources/1/tables/0/path`.
+ * The declarative project file (YAML): an instance's sources, schedule, segments, measures and flows. Validation errors name the path inside the file, e.g. `/sources/1/tables/0/path`.
  * Relative table paths resolve against the file's directory so a project travels with its data.
  */
 import { readFileSync } from 'node:fs';
@@ -8,6 +8,7 @@ import { parseDocument } from 'yaml';
 import { ErrorCode, err, makeError, ok, type Result } from '../errors/index.js';
 import { validateSchedule, type ScheduleBody } from '../refresh/index.js';
 import { Identifier, Type, validate } from '../schema/index.js';
+import { FlowShape } from '../flows/index.js';
 import { validateMeasure, type MeasureDefinition } from '../measures/index.js';
 import {
   findCycle,
@@ -27,8 +28,10 @@ export interface Project {
   /** Segments in an order where each comes after the segments of this file it reads. */
   segments: SegmentDefinition[];
   measures: MeasureDefinition[];
+  /** Built-in flows as written; the server checks them against the event catalog when applied. */
+  flows: { name: string }[];
   /** Names in file order, to point errors at `/segments/<index>`. */
-  order: { segments: string[]; measures: string[] };
+  order: { segments: string[]; measures: string[]; flows: string[] };
 }
 
 const ProjectShape = Type.Object(
@@ -39,6 +42,7 @@ const ProjectShape = Type.Object(
     unification: Type.Optional(Type.Unknown()),
     segments: Type.Optional(Type.Array(Type.Unknown())),
     measures: Type.Optional(Type.Array(Type.Unknown())),
+    flows: Type.Optional(Type.Array(Type.Unknown())),
   },
   { additionalProperties: false },
 );
@@ -91,6 +95,8 @@ export function parseProject(text: string, baseDir: string, fileLabel: string): 
   const measures = parseNamed(shape.value.measures ?? [], 'measures', validateMeasure);
   if (!measures.ok)
     return err({ ...measures.error, message: `${fileLabel}: ${measures.error.message}` });
+  const flows = parseNamed(shape.value.flows ?? [], 'flows', (f, at) => validate(FlowShape, f, at));
+  if (!flows.ok) return err({ ...flows.error, message: `${fileLabel}: ${flows.error.message}` });
   const segments = parseSegments(shape.value.segments ?? []);
   if (!segments.ok)
     return err({ ...segments.error, message: `${fileLabel}: ${segments.error.message}` });
@@ -101,9 +107,11 @@ export function parseProject(text: string, baseDir: string, fileLabel: string): 
     unification: shape.value.unification,
     segments: segments.value,
     measures: measures.value,
+    flows: flows.value,
     order: {
       segments: (shape.value.segments ?? []).map((x) => String((x as { name?: unknown }).name)),
       measures: measures.value.map((m) => m.name),
+      flows: flows.value.map((f) => f.name),
     },
   });
 }

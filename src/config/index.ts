@@ -61,6 +61,26 @@ export interface Config {
   logLevel: string;
   /** The built console served at `/` (index.html and hashed assets). */
   consoleDir: string;
+  /** How users reach this server (links in flow messages); default `http://<host>:<port>`. */
+  publicUrl: string;
+  /** The SMTP server of the flows' email action; `host` undefined: email is not configured. */
+  smtp: SmtpConfig;
+}
+
+export interface SmtpConfig {
+  host: string | undefined;
+  port: number;
+  /** TLS from the first byte (port 465); otherwise STARTTLS when the server offers it. */
+  secure: boolean;
+  /** Refuse to send unless STARTTLS succeeds. */
+  requireTls: boolean;
+  user: string | undefined;
+  password: string | undefined;
+  /** The sender, e.g. `Tributary <tributary@example.com>`. */
+  from: string;
+  /** Check the server's certificate (turn off only for a test server with a self-signed one). */
+  rejectUnauthorized: boolean;
+  timeoutMs: number;
 }
 
 export type Env = Record<string, string | undefined>;
@@ -141,6 +161,26 @@ function readWorkerId(env: Env, name: string): string {
     throw new ConfigError(`${name} must be 1-100 letters, digits or . _ : -, got "${raw}"`);
   }
   return raw;
+}
+
+function readSmtp(env: Env): SmtpConfig {
+  const secure = readBoolean(env, 'TRIBUTARY_SMTP_SECURE');
+  const host = env.TRIBUTARY_SMTP_HOST || undefined;
+  const from = env.TRIBUTARY_SMTP_FROM || 'Tributary <tributary@localhost>';
+  if (!/<?[^@\s<>]+@[^@\s<>]+>?\s*$/.test(from)) {
+    throw new ConfigError(`TRIBUTARY_SMTP_FROM must be an address, got "${from}"`);
+  }
+  return {
+    host,
+    port: readNumber(env, 'TRIBUTARY_SMTP_PORT', secure ? 465 : 587, 1, 65535),
+    secure,
+    requireTls: readBoolean(env, 'TRIBUTARY_SMTP_REQUIRE_TLS'),
+    user: env.TRIBUTARY_SMTP_USER || undefined,
+    password: env.TRIBUTARY_SMTP_PASSWORD || undefined,
+    from,
+    rejectUnauthorized: env.TRIBUTARY_SMTP_TLS_REJECT_UNAUTHORIZED !== 'false',
+    timeoutMs: readNumber(env, 'TRIBUTARY_SMTP_TIMEOUT_MS', 15_000, 100, 300_000),
+  };
 }
 
 /** Builds the config from an environment map and explicit overrides (CLI flags win over env). */
@@ -224,6 +264,12 @@ export function loadConfig(
     },
     logLevel: env.TRIBUTARY_LOG_LEVEL ?? 'info',
     consoleDir: resolve(env.TRIBUTARY_CONSOLE_DIR ?? builtConsoleDir),
+    publicUrl: '',
+    smtp: readSmtp(env),
   };
+  config.publicUrl = (env.TRIBUTARY_PUBLIC_URL || `http://${config.host}:${config.port}`).replace(
+    /\/+$/,
+    '',
+  );
   return Object.freeze(config);
 }

@@ -15,6 +15,7 @@ import { describeUnknown } from '../errors/index.js';
 import type { ClaimedDelivery, DeliveryResult, NewEvent, StateStore } from '../state/index.js';
 import { envelopeOf, newEventId } from '../triggers/index.js';
 import type { WebhookSender } from './http.sender.js';
+import { isInternalUrl, type InternalOutcome, type InternalTarget } from './internal.target.js';
 import { decideNext, parseRetryAfter, type RetrySchedule } from './retry.policy.js';
 import { redactUrl } from './url.safety.js';
 import { buildWebhookHeaders } from './webhook.signing.js';
@@ -45,6 +46,8 @@ export interface WorkerDeps {
   log: Pick<Logger, 'debug' | 'info' | 'warn' | 'error'>;
   options: WorkerOptions;
   random?: () => number;
+  /** Runs deliveries to internal urls (`flow:<name>`, the built-in flows). */
+  internal?: InternalTarget;
 }
 
 /** Claimed deliveries a host may hold per its concurrency cap: sends in progress plus a queue. */
@@ -57,6 +60,13 @@ const prefetch = 4;
  */
 const recordWindowMs = 5;
 const recordBatch = 256;
+/** A webhook POST's result with its `Retry-After` parsed. */
+interface Posted {
+  statusCode: number | null;
+  retryAfterMs: number | null;
+  latencyMs: number;
+  error: string | null;
+}
 
 interface Queued {
   claimed: ClaimedDelivery;
@@ -217,7 +227,22 @@ export class DeliveryWorker {
     return rates[host] ?? rates[host.replace(/:\d+$/, '')];
   }
 
-  private async deliver(c: ClaimedDelivery, now: Date): Promise<void> {
+  /** One attempt: a signed POST to a webhook url, or a run of an internal target (a flow). */
+  private attempt(c: ClaimedDelivery, now: Date): Promise<InternalOutcome | Posted> {
+    if (!isInternalUrl(c.delivery.url)) return this.post(c, now);
+    if (!this.deps.internal) {
+      return Promise.resolve({
+        verdict: 'permanent',
+        statusCode: null,
+        retryAfterMs: null,
+        latencyMs: 0,
+        error: 'no runner for internal targets in this process',
+      });
+    }
+    return this.deps.internal.run(c, now, this.abort.signal);
+  }
+
+  private async post(c: ClaimedDelivery, now: Date): Promise<Posted> {
     const { delivery, event, signer } = c;
     let body = this.bodies.get(event);
     if (body === undefined) {
@@ -234,10 +259,20 @@ export class DeliveryWorker {
     }
     const headers = buildWebhookHeaders(event.id, now, body, secrets);
     const sent = await this.deps.sender.send(delivery.url, { ...headers }, body, this.abort.signal);
+    return { ...sent, retryAfterMs: parseRetryAfter(sent.retryAfter, now) };
+  }
+
+  private async deliver(c: ClaimedDelivery, now: Date): Promise<void> {
+    const { delivery, event } = c;
+    const sent = await this.attempt(c, now);
     if (this.abort.signal.aborted) return;
     const seriesAttempt = delivery.seriesAttempts + 1;
     const decision = decideNext(
-      { statusCode: sent.statusCode, retryAfterMs: parseRetryAfter(sent.retryAfter, now) },
+      {
+        statusCode: sent.statusCode,
+        retryAfterMs: sent.retryAfterMs,
+        ...('verdict' in sent && { verdict: sent.verdict }),
+      },
       seriesAttempt,
       now,
       this.deps.options.schedule,

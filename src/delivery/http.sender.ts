@@ -20,6 +20,17 @@ export interface SendResult {
   retryAfter: string | undefined;
   latencyMs: number;
   error: string | null;
+  /** The start of the response body (up to 2 KiB), when asked for with `readBody`. */
+  responseText?: string;
+}
+
+export interface SendRequest {
+  method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+  url: string;
+  headers: Record<string, string>;
+  body: string | undefined;
+  signal: AbortSignal;
+  readBody?: boolean;
 }
 
 interface Pending {
@@ -72,12 +83,18 @@ export class WebhookSender {
     }
   }
 
-  async send(
+  send(
     url: string,
     headers: Record<string, string>,
     body: string,
     signal: AbortSignal,
   ): Promise<SendResult> {
+    return this.request({ method: 'POST', url, headers, body, signal });
+  }
+
+  /** Any method (the flows' HTTP, Teams and Slack actions), under the same rules as `send`. */
+  async request(req: SendRequest): Promise<SendResult> {
+    const { url, signal } = req;
     const started = performance.now();
     const latency = (): number => Math.round((performance.now() - started) * 100) / 100;
     if (isRefusedLiteral(url, this.options)) {
@@ -94,16 +111,19 @@ export class WebhookSender {
     const ac = this.track(signal);
     try {
       const res = await request(url, {
-        method: 'POST',
-        headers,
-        body,
+        method: req.method,
+        headers: req.headers,
+        body: req.body ?? null,
         dispatcher: this.agent,
         signal: ac.signal,
       });
-      // Read (and drop) the body so the connection returns to the pool.
-      await res.body.dump({ limit: 64 * 1024 });
+      // Read (or drop) the body so the connection returns to the pool.
+      let responseText: string | undefined;
+      if (req.readBody) responseText = await readStart(res.body, 2048);
+      else await res.body.dump({ limit: 64 * 1024 });
       const ra = res.headers['retry-after'];
       return {
+        ...(responseText !== undefined && { responseText }),
         statusCode: res.statusCode,
         retryAfter: Array.isArray(ra) ? ra[0] : ra,
         latencyMs: latency(),
@@ -145,4 +165,11 @@ function describeErrorChain(e: unknown): string {
   const cause = e instanceof Error ? (e.cause as { code?: string } | undefined) : undefined;
   const code = (e as { code?: string } | null)?.code ?? cause?.code;
   return code ? `${describeUnknown(e)} (${code})` : describeUnknown(e);
+}
+
+/** The first `max` characters of a body, reading (and dropping) the rest so memory stays bounded. */
+async function readStart(body: AsyncIterable<Buffer>, max: number): Promise<string> {
+  let text = '';
+  for await (const chunk of body) if (text.length < max) text += chunk.toString('utf8');
+  return text.slice(0, max);
 }

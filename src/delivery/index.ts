@@ -9,7 +9,20 @@ export {
 } from './url.safety.js';
 export { buildWebhookHeaders, newSecret, signPayload } from './webhook.signing.js';
 export {
+  flowNameOf,
+  flowUrlOf,
+  isInternalUrl,
+  type InternalOutcome,
+  type InternalTarget,
+} from './internal.target.js';
+export type { SendRequest, SendResult } from './http.sender.js';
+export {
   SubscriptionBody,
+  TriggerBody,
+  checkTrigger,
+  findFlowSubscription,
+  subscribeFlow,
+  type CheckedTrigger,
   SubscriptionPatchBody,
   createSubscription,
   deleteSubscription,

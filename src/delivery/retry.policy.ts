@@ -15,6 +15,11 @@ export interface AttemptOutcome {
   statusCode: number | null;
   /** From a `Retry-After` header, in ms from now; null when absent or unparseable. */
   retryAfterMs: number | null;
+  /**
+   * Set by internal targets (built-in flows), which classify their own outcome; it replaces the
+   * status-code rules: `transient` retries on the schedule, `permanent` fails at once.
+   */
+  verdict?: 'delivered' | 'transient' | 'permanent';
 }
 
 export interface Decision {
@@ -35,14 +40,22 @@ export function decideNext(
   random: () => number,
 ): Decision {
   const code = outcome.statusCode;
-  if (code !== null && code >= 200 && code < 300) {
+  const { verdict } = outcome;
+  if (
+    verdict === 'delivered' ||
+    (verdict === undefined && code !== null && code >= 200 && code < 300)
+  ) {
     return { status: 'delivered', nextAttemptAt: null, gone: false };
   }
-  if (code === 410) return { status: 'failed', nextAttemptAt: null, gone: true };
+  if (verdict === 'permanent') return { status: 'failed', nextAttemptAt: null, gone: false };
+  if (verdict === undefined && code === 410)
+    return { status: 'failed', nextAttemptAt: null, gone: true };
   const base = schedule.delaysMs[seriesAttempt];
   if (base === undefined) return { status: 'failed', nextAttemptAt: null, gone: false };
   let delay = base * (0.8 + 0.4 * random());
-  if ((code === 429 || code === 503) && outcome.retryAfterMs !== null) {
+  // Internal targets pass a Retry-After only from an action that got one (429/503).
+  const honoured = code === 429 || code === 503 || verdict !== undefined;
+  if (honoured && outcome.retryAfterMs !== null) {
     delay = Math.max(delay, Math.min(outcome.retryAfterMs, schedule.retryAfterCapMs));
   }
   return {

@@ -51,6 +51,8 @@ export function isPrivateAddress(address: string): boolean {
 
 /** `https://host/…`: what logs, the console and event payloads show of a callback url. */
 export function redactUrl(url: string): string {
+  // Internal targets (`flow:<name>`) name a flow, not a secret.
+  if (url.startsWith('flow:')) return url;
   try {
     const u = new URL(url);
     return `${u.protocol}//${u.host}/…`;

@@ -15,6 +15,7 @@ import {
 import type { StateDialect } from './claims.store.js';
 import * as connections from './connections.store.js';
 import * as definitions from './definitions.store.js';
+import * as flows from './flows.store.js';
 import * as outbox from './outbox.store.js';
 import * as sources from './sources.store.js';
 import { migrationProvider } from './state.migrations.js';
@@ -24,6 +25,8 @@ import { TriggersStateStore } from './triggers.store.js';
 import type {
   ConnectionRow,
   DefinitionRow,
+  FlowRunQuery,
+  FlowRunRow,
   NewEvent,
   InstanceRow,
   JobPatch,
@@ -316,6 +319,14 @@ export class KyselyStateStore extends TriggersStateStore implements StateStore {
     opts: { limit: number; offset: number },
   ): Promise<StatusReportRow[]> {
     return connections.listStatusReports(this.db, instance, opts);
+  }
+
+  appendFlowRun(row: FlowRunRow): Promise<void> {
+    return flows.appendFlowRun(this.db, row);
+  }
+
+  listFlowRuns(instance: string, query: FlowRunQuery): Promise<FlowRunRow[]> {
+    return flows.listFlowRuns(this.db, instance, query);
   }
 
   async close(): Promise<void> {

@@ -250,6 +250,38 @@ const migrations: Record<string, Migration> = {
       await db.schema.alterTable('deliveries').addColumn('claimed_by', 'text').execute();
     },
   },
+  '0006_flows': {
+    async up(db: Kysely<unknown>) {
+      await db.schema
+        .createTable('flow_runs')
+        .addColumn('id', 'text', (c) => c.primaryKey())
+        .addColumn('instance', 'text', (c) => c.notNull())
+        .addColumn('flow', 'text', (c) => c.notNull())
+        .addColumn('delivery_id', 'text')
+        .addColumn('attempt', 'integer')
+        .addColumn('test', 'integer', (c) => c.notNull())
+        .addColumn('event_id', 'text', (c) => c.notNull())
+        .addColumn('event_type', 'text', (c) => c.notNull())
+        .addColumn('event', 'text', (c) => c.notNull())
+        .addColumn('condition_held', 'integer')
+        .addColumn('status', 'text', (c) => c.notNull())
+        .addColumn('retry', 'integer', (c) => c.notNull())
+        .addColumn('actions', 'text', (c) => c.notNull())
+        .addColumn('started_at', 'text', (c) => c.notNull())
+        .addColumn('ended_at', 'text', (c) => c.notNull())
+        .execute();
+      await db.schema
+        .createIndex('flow_runs_flow')
+        .on('flow_runs')
+        .columns(['instance', 'flow', 'started_at'])
+        .execute();
+      await db.schema
+        .createIndex('flow_runs_delivery')
+        .on('flow_runs')
+        .columns(['delivery_id'])
+        .execute();
+    },
+  },
 };
 
 export const migrationProvider: MigrationProvider = {

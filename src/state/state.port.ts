@@ -7,6 +7,8 @@ import type {
   ClaimOptions,
   ClaimedDelivery,
   DefinitionRow,
+  FlowRunQuery,
+  FlowRunRow,
   DeliveryAttemptRow,
   DeliveryQuery,
   DeliveryResult,
@@ -141,6 +143,10 @@ export interface StateStore {
     select: { ids: string[] } | { matchKey: string; statuses: DeliveryStatus[]; since: string },
     now: string,
   ): Promise<number>;
+
+  /** Runs of built-in flows (delivery attempts and tests); listed newest first. */
+  appendFlowRun(row: FlowRunRow): Promise<void>;
+  listFlowRuns(instance: string, query: FlowRunQuery): Promise<FlowRunRow[]>;
 
   close(): Promise<void>;
 }

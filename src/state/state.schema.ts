@@ -152,4 +152,21 @@ export interface Database {
     latency_ms: number;
     error: string | null;
   };
+  flow_runs: {
+    id: string;
+    instance: string;
+    flow: string;
+    delivery_id: string | null;
+    attempt: number | null;
+    test: number;
+    event_id: string;
+    event_type: string;
+    event: string;
+    condition_held: number | null;
+    status: string;
+    retry: number;
+    actions: string;
+    started_at: string;
+    ended_at: string;
+  };
 }

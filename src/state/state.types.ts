@@ -353,3 +353,39 @@ export type ThresholdEvaluation = (
   candidates: ThresholdCandidate[],
   metric: MetricRow,
 ) => { states: TriggerStateRow[]; events: NewEvent[] };
+
+export type FlowRunStatus = 'succeeded' | 'skipped' | 'failed';
+
+/**
+ * One run of a built-in flow: on a delivery attempt (`deliveryId`, `attempt`) or a "send test"
+ * (`test`, on the event type's sample). `actions` is the flows domain's own JSON (each action's
+ * request and outcome); the state plane stores it without interpreting it.
+ */
+export interface FlowRunRow {
+  id: string;
+  instance: string;
+  flow: string;
+  deliveryId: string | null;
+  attempt: number | null;
+  test: boolean;
+  eventId: string;
+  eventType: string;
+  /** The event envelope the flow ran on. */
+  event: Record<string, unknown>;
+  /** Whether the condition held; null when the flow has none. */
+  conditionHeld: boolean | null;
+  /** succeeded: every action done; skipped: the condition did not hold; failed: an action failed. */
+  status: FlowRunStatus;
+  /** True when a failure was transient: the delivery schedule retries the unfinished actions. */
+  retry: boolean;
+  actions: unknown[];
+  startedAt: string;
+  endedAt: string;
+}
+
+export interface FlowRunQuery {
+  flow?: string;
+  deliveryId?: string;
+  limit: number;
+  offset: number;
+}

@@ -4,6 +4,8 @@
  * so the navigation highlights it.
  */
 import type { JSX } from 'preact';
+import { FlowPage } from './pages/flow.page';
+import { FlowsPage } from './pages/flows.page';
 import { HomePage } from './pages/home.page';
 import { JobPage } from './pages/job.page';
 import { JobsPage } from './pages/jobs.page';
@@ -120,5 +122,12 @@ export const routes: PageRoute[] = [
     nav: 'Schedule',
     title: () => 'Schedule',
     view: SchedulePage,
+  },
+  { pattern: 'flows', section: 'flows', nav: 'Flows', title: () => 'Flows', view: FlowsPage },
+  {
+    pattern: 'flows/:name',
+    section: 'flows',
+    title: (p) => `Flow ${p.name ?? ''}`,
+    view: FlowPage,
   },
 ];

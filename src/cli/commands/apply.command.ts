@@ -2,8 +2,8 @@ import { CliError, expectOk, type ApiClient } from '../api.client.js';
 import { readProjectFile, type Project } from '../project.file.js';
 
 /**
- * Upserts the project's instance, sources, schedule, measures and segments (measures first: segments
- * may read them). Idempotent: applying twice changes nothing. A definition the server rejects is
+ * Upserts the project's instance, sources, schedule, measures, segments and flows (measures first:
+ * segments may read them; flows last: their triggers name the others). Idempotent: applying twice changes nothing. A definition the server rejects is
  * reported with its path in the file (`/segments/2/rule/and/0/attribute`).
  */
 export async function applyProject(
@@ -36,12 +36,13 @@ export async function applyProject(
       u.resolved.mode === 'rules' ? `rules ${u.resolved.rules.join(', ')}` : 'probabilistic';
     log(`unification: ${u.resolved.tables.join(' > ')}; ${how}`);
   }
-  for (const section of ['measures', 'segments'] as const) {
+  // Flows last: their triggers name the sources, segments and measures above.
+  for (const section of ['measures', 'segments', 'flows'] as const) {
     const defs: { name: string }[] = project[section];
     for (const d of defs) {
       const res = await client.request(
         'PUT',
-        `${base}/manage/${section}/${encodeURIComponent(d.name)}`,
+        `${base}${section === 'flows' ? '' : '/manage'}/${section}/${encodeURIComponent(d.name)}`,
         d,
       );
       if (res.status >= 400) {

@@ -6,6 +6,7 @@ import { ApiError, api, instancePath } from '../api.client';
 import {
   isFinal,
   type DataSource,
+  type Flow,
   type Job,
   type List,
   type Schedule,
@@ -31,10 +32,11 @@ interface HomeData {
   sources: DataSource[];
   schedule: Schedule;
   subscriptions: Subscription[];
+  flows: Flow[];
 }
 
 async function loadHome(instance: string): Promise<HomeData> {
-  const [jobs, sources, schedule, subscriptions] = await Promise.all([
+  const [jobs, sources, schedule, subscriptions, flows] = await Promise.all([
     api.get<List<Job>>(instancePath(instance, '/workflows/main/jobs?$top=24')),
     api.get<List<DataSource>>(instancePath(instance, '/manage/datasources')),
     api.get<Schedule>(instancePath(instance, '/workflows/main/schedules')),
@@ -43,6 +45,7 @@ async function loadHome(instance: string): Promise<HomeData> {
       if (e instanceof ApiError && e.status === 403) return { value: [] };
       throw e;
     }),
+    api.get<List<Flow>>(instancePath(instance, '/flows')),
   ]);
   const active = jobs.value.find((j) => !isFinal(j.status));
   const running = active
@@ -54,6 +57,7 @@ async function loadHome(instance: string): Promise<HomeData> {
     sources: sources.value,
     schedule,
     subscriptions: subscriptions.value,
+    flows: flows.value,
   };
 }
 
@@ -107,6 +111,30 @@ function listAttention(
   return items;
 }
 
+/** Flows whose last delivered run failed, that are failing, or that delivery disabled. */
+function listFailingFlows(instance: string, flows: Flow[]): Attention[] {
+  return flows
+    .filter(
+      (f) =>
+        f.failingSince !== null ||
+        f.disabledReason === 'failing' ||
+        f.disabledReason === 'gone' ||
+        (f.lastRun?.status === 'failed' && !f.lastRun.test),
+    )
+    .map((f) => ({
+      key: `flow-${f.name}`,
+      level: 'error' as const,
+      title: `Flow ${f.name} is failing`,
+      detail:
+        f.disabledReason === 'failing' || f.disabledReason === 'gone'
+          ? 'Delivery disabled it after its target kept failing. Fix the target, then enable it.'
+          : (f.lastRun?.error ??
+            'Its last run failed; failed actions are retried on the delivery schedule.'),
+      link: href(instance, 'flows', f.name),
+      linkLabel: 'Open flow',
+    }));
+}
+
 function RunningCard({ instance, job, now }: { instance: string; job: Job | null; now: number }) {
   if (!job) {
     return (
@@ -155,7 +183,12 @@ export function HomePage({ instance }: { instance: string }) {
   const now = Date.now();
   const data = res.data;
   const last = data?.jobs.find((j) => isFinal(j.status));
-  const attention = data ? listAttention(instance, data.sources, data.subscriptions) : [];
+  const attention = data
+    ? [
+        ...listAttention(instance, data.sources, data.subscriptions),
+        ...listFailingFlows(instance, data.flows),
+      ]
+    : [];
   const count = (status: string): number =>
     data?.sources.filter((s) => s.status === status).length ?? 0;
   const breakdown = [
