@@ -10,7 +10,7 @@ import assert from 'node:assert/strict';
 import type { Page } from 'playwright-core';
 import type { Connection } from '../web/src/api.types.js';
 import { saveScreenshot } from './support/browser.js';
-import { measureOverflow, startConsoleDemo, type ConsoleDemo } from './support/console.js';
+import { KEY, measureOverflow, startConsoleDemo, type ConsoleDemo } from './support/console.js';
 import { Receiver } from './support/receiver.js';
 import { subscribe, type CreatedSubscription } from './support/triggers.js';
 
@@ -159,6 +159,26 @@ void describe('console connection pages in Chromium', () => {
     assert.equal(sub.status, 'active');
     await page.getByRole('button', { name: 'Recover' }).click();
     await page.getByText('Nothing failed since then.').waitFor();
+  });
+
+  void it("shows an external flow's status report on the Overview", async () => {
+    const sent = await demo.app.http.inject({
+      method: 'POST',
+      url: '/v2/instances/default/statusreports',
+      headers: { authorization: `Bearer ${KEY}` },
+      payload: {
+        reportType: 'export',
+        status: 'failed',
+        message: 'CRM upload refused',
+        runId: 'run-7',
+      },
+    });
+    assert.equal(sent.statusCode, 201, sent.body);
+    await page.goto(`${demo.base}/#/default`);
+    const row = page.getByTestId('status-reports').locator('tr', { hasText: 'CRM upload refused' });
+    await row.waitFor();
+    assert.match((await row.textContent()) ?? '', /export.*Failed.*CRM upload refused.*run-7/);
+    await saveScreenshot(page, '17b-overview-status-report');
   });
 
   void it('fits a narrow screen', async () => {

@@ -18,7 +18,7 @@ import type {
   TaskWithDetails,
 } from '../web/src/api.types.js';
 import { saveScreenshot } from './support/browser.js';
-import { measureOverflow, startConsoleDemo, type ConsoleDemo } from './support/console.js';
+import { KEY, measureOverflow, startConsoleDemo, type ConsoleDemo } from './support/console.js';
 import { Receiver } from './support/receiver.js';
 import { subscribe } from './support/triggers.js';
 
@@ -48,6 +48,22 @@ void describe('console insights pages in Chromium', () => {
       threshold,
       url: rx.url('/threshold'),
     });
+    // A flow watching the same segment one below: its line is labelled with the flow's name.
+    const flow = await demo.app.http.inject({
+      method: 'POST',
+      url: `${api}/flows`,
+      headers: { authorization: `Bearer ${KEY}` },
+      payload: {
+        name: 'HighValueToTeams',
+        trigger: {
+          event: 'segment.threshold.crossed',
+          segment: 'HighValue',
+          threshold: threshold - 1,
+        },
+        actions: [{ type: 'teams', url: rx.url('/flow'), title: '{{data.segment}} crossed' }],
+      },
+    });
+    assert.equal(flow.statusCode, 201, flow.body);
     const revenue = await demo.get<{ value: { value: number }[] }>(
       `${api}/manage/measures/TotalRevenue/history`,
     );
@@ -154,6 +170,8 @@ void describe('console insights pages in Chromium', () => {
     const line = chart.locator(`.chart-threshold[data-threshold="${threshold}"]`);
     await line.waitFor();
     assert.match((await line.textContent()) ?? '', /Webhook to 127\.0\.0\.1/);
+    const flowLine = chart.locator(`.chart-threshold[data-threshold="${threshold - 1}"]`);
+    assert.match((await flowLine.textContent()) ?? '', /Flow HighValueToTeams/);
     assert.match(
       (await chart.locator('svg').getAttribute('aria-label')) ?? '',
       new RegExp(`thresholds: Webhook to 127\\.0\\.0\\.1:\\d+ at ${threshold}`),

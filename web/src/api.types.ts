@@ -406,3 +406,15 @@ export interface FlowDelivery {
   createdAt: string;
   deliveredAt: string | null;
 }
+
+/** A status report an external flow sent (GET …/statusreports). */
+export interface StatusReport {
+  id: string;
+  reportType: string;
+  status: 'successful' | 'completedWithWarnings' | 'failed' | 'running' | 'canceled';
+  message: string | null;
+  runId: string | null;
+  details: Record<string, unknown> | null;
+  connectionId: string | null;
+  reportedAt: string;
+}

@@ -1,9 +1,9 @@
 /**
  * The thresholds watching a segment's count or a measure's value, as lines for HistoryChart, and
  * the loader of a watched segment or measure with its history and thresholds.
- * Subscriptions give theirs here; another watcher (flows) adds its loader to `thresholdLoaders`.
+ * Webhook subscriptions and built-in flows each have a loader in `thresholdLoaders`.
  */
-import type { List, Subscription } from './api.types';
+import type { Flow, List, Subscription } from './api.types';
 import { ApiError, api, instancePath, query } from './api.client';
 import type { Threshold } from './components/history.chart';
 
@@ -35,12 +35,25 @@ export const subscriptionThresholds: ThresholdLoader = async (instance, kind, na
     if (e instanceof ApiError && e.status === 403) return [];
     throw e;
   }
+  // A flow's own subscription (`flow:<name>`) is drawn by flowThresholds, under the flow's name.
   return subs.value
+    .filter((s) => !s.url.startsWith('flow:'))
     .filter((s) => s[kind] === name && s.threshold !== undefined && s.status === 'active')
     .map((s) => ({ label: `Webhook to ${hostOf(s.url)}`, value: s.threshold! }));
 };
 
-export const thresholdLoaders: readonly ThresholdLoader[] = [subscriptionThresholds];
+export const flowThresholds: ThresholdLoader = async (instance, kind, name) => {
+  const flows = await api.get<List<Flow>>(instancePath(instance, '/flows'));
+  return flows.value
+    .filter((f) => f.enabled && f.trigger.event === `${kind}.threshold.crossed`)
+    .filter((f) => f.trigger[kind] === name && f.trigger.threshold !== undefined)
+    .map((f) => ({ label: `Flow ${f.name}`, value: f.trigger.threshold! }));
+};
+
+export const thresholdLoaders: readonly ThresholdLoader[] = [
+  subscriptionThresholds,
+  flowThresholds,
+];
 
 export async function loadThresholds(
   instance: string,

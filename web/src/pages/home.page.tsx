@@ -3,6 +3,7 @@
  * attention (failed sources, rejected rows, disabled subscriptions). Polls quickly while a job runs.
  */
 import { ApiError, api, instancePath } from '../api.client';
+import { StatusReportsPanel } from '../components/status-reports.panel';
 import {
   isFinal,
   type DataSource,
@@ -286,6 +287,8 @@ export function HomePage({ instance }: { instance: string }) {
               </ul>
             )}
           </section>
+
+          <StatusReportsPanel instance={instance} />
 
           <section class="panel" aria-labelledby="recent-title">
             <div class="panel-head">
