@@ -264,6 +264,29 @@ void describe('console in Chromium', () => {
       await page.locator('tr[data-run] details').first().click();
       await saveScreenshot(page, 'flows-runs');
 
+      // Edit the definition: an unknown template field is refused with its path, a good edit saves.
+      const editor = page.getByLabel('Flow (JSON)');
+      const original = await editor.inputValue();
+      assert.match(original, /Refresh of \{\{data\.source\}\} failed/);
+      await editor.fill(original.replace('{{data.source}} failed', '{{data.sourc}} failed'));
+      await page.getByRole('button', { name: 'Save flow' }).click();
+      const refused = page.getByTestId('flow-edit-error');
+      await refused.waitFor();
+      assert.match((await refused.textContent()) ?? '', /data\.sourc/);
+      assert.match((await refused.textContent()) ?? '', /body\/actions\/0\/title/);
+      await editor.fill(original.replace('{{data.source}} failed', '{{data.source}} has failed'));
+      await page.getByRole('button', { name: 'Save flow' }).click();
+      await page.getByText('Saved ✓').waitFor();
+      const saved = await app.http.inject({
+        method: 'GET',
+        url: '/v1/instances/default/flows/TeamsRefreshFailed',
+        headers: { authorization: `Bearer ${KEY}` },
+      });
+      assert.equal(
+        saved.json<{ actions: { title: string }[] }>().actions[0]!.title,
+        'Refresh of {{data.source}} has failed',
+      );
+
       // Teams now refuses the card: the flow's next delivery fails and Overview lists it.
       teams.handler = (_req, res) => res.writeHead(400).end('{"error":"bad card"}');
       await emit(

@@ -1,7 +1,8 @@
 /**
  * One flow: what triggers it and what it does, its state, "send test", enable/disable, its run
  * history (the event, whether the condition held, each action's request and outcome) and its
- * deliveries in the delivery log (retries and replays ride the same machinery as webhooks).
+ * deliveries in the delivery log (retries and replays ride the same machinery as webhooks), and its
+ * definition to edit.
  */
 import { useState } from 'preact/hooks';
 import { api, instancePath, query } from '../api.client';
@@ -11,6 +12,7 @@ import { EmptyState, ErrorNotice, Loading, PageHeader } from '../components/stat
 import { StatusBadge } from '../components/status.badge';
 import { formatDateTime, formatRelative, shortId } from '../format';
 import { useResource } from '../resource.hook';
+import { FlowEditor } from './flow.editor';
 import { FlowStateBadge, RunBadge, describeTrigger } from './flow.parts';
 import { sendFlowTest, setFlowEnabled } from './flows.page';
 
@@ -210,6 +212,12 @@ export function FlowPage({
               </div>
             )}
           </section>
+          <FlowEditor
+            key={data.flow.updatedAt}
+            instance={instance}
+            flow={data.flow}
+            onSaved={res.reload}
+          />
           <section class="panel" aria-labelledby="deliveries-title">
             <h2 id="deliveries-title" class="panel-title">
               Deliveries

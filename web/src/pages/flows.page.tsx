@@ -13,7 +13,7 @@ import { useResource } from '../resource.hook';
 import { FlowStateBadge, RunBadge, describeTrigger } from './flow.parts';
 
 /** The definition part of a flow, as PUT takes it. */
-function definitionOf(f: Flow): Record<string, unknown> {
+export function definitionOf(f: Flow): Record<string, unknown> {
   return {
     name: f.name,
     ...(f.description !== undefined && { description: f.description }),
