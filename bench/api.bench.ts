@@ -16,6 +16,7 @@ import Fastify from 'fastify';
 import { createApp } from '../src/app.js';
 import { loadConfig } from '../src/config/index.js';
 import { indexEntityKeys } from '../src/odata/index.js';
+import { runLoad } from './http.load.js';
 import { machine, median, readFlag, round } from './bench.support.js';
 
 const customers = readFlag('customers', 1_000_000);
@@ -28,29 +29,24 @@ function percentile(xs: number[], p: number): number {
   return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))]!;
 }
 
-/** `clients` concurrent keep-alive loops sharing `n` requests; latencies in ms and requests/s. */
+/**
+ * `clients` concurrent keep-alive loops sharing `n` requests, in a separate process (bench/http.load.ts)
+ * so that the clients' own work does not run on the server's event loop; latencies in ms and
+ * requests/s.
+ */
 async function load(
   n: number,
   url: (i: number) => string,
   headers: (client: number) => Record<string, string>,
 ): Promise<{ p50: number; p99: number; rps: number }> {
-  const lat: number[] = [];
-  let next = 0;
-  const t0 = performance.now();
-  await Promise.all(
-    Array.from({ length: clients }, async (_, c) => {
-      while (next < n) {
-        const i = next++;
-        const s = performance.now();
-        const res = await fetch(url(i), { headers: headers(c) });
-        await res.arrayBuffer();
-        if (res.status !== 200) throw new Error(`HTTP ${res.status} for ${url(i)}`);
-        lat.push(performance.now() - s);
-      }
-    }),
-  );
-  const secs = (performance.now() - t0) / 1000;
-  return { p50: round(median(lat)), p99: round(percentile(lat, 99)), rps: round(n / secs, 1) };
+  const r = await runLoad({
+    urls: Array.from({ length: n }, (_, i) => url(i)),
+    headers: Array.from({ length: clients }, (_, c) => headers(c)),
+    clients,
+  });
+  if (r.errors.length > 0) throw new Error(r.errors[0]);
+  const lat = r.latenciesMs;
+  return { p50: round(median(lat)), p99: round(percentile(lat, 99)), rps: round(n / r.seconds, 1) };
 }
 
 /** `load` run `runs` times; the median of each figure. */
