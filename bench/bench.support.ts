@@ -1,5 +1,6 @@
 /** Shared benchmark plumbing: medians, machine facts, one JSON line of figures. */
 import { cpus } from 'node:os';
+import type { StateStore } from '../src/state/index.js';
 
 export function median(xs: number[]): number {
   const s = [...xs].sort((a, b) => a - b);
@@ -26,4 +27,45 @@ export function readFlag(name: string, fallback: number): number {
 
 export function seconds(startNs: bigint): number {
   return Number(process.hrtime.bigint() - startNs) / 1e9;
+}
+
+/**
+ * Creates job `job` in `instance` with `tasks` running merge tasks `t0…`, whose completions the
+ * latency benches commit one by one (each commit emits an event).
+ */
+export async function createRunningJob(
+  state: StateStore,
+  tasks: number,
+  at: string,
+  instance = 'default',
+): Promise<void> {
+  await state.createJob(
+    {
+      id: 'job',
+      instance,
+      status: 'running',
+      submissionKind: 'onDemand',
+      jobType: 'full',
+      identifiers: [],
+      createdAt: at,
+      startedAt: at,
+      endedAt: null,
+      cancelRequested: false,
+    },
+    Array.from({ length: tasks }, (_, i) => ({
+      id: `t${i}`,
+      jobId: 'job',
+      kind: 'merge',
+      target: null,
+      dependsOn: [],
+      status: 'running' as const,
+      attempts: 1,
+      rowsRead: null,
+      rowsRejected: null,
+      startedAt: at,
+      endedAt: null,
+      error: null,
+      details: null,
+    })),
+  );
 }

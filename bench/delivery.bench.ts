@@ -18,7 +18,7 @@ import { createApp, type App } from '../src/app.js';
 import { loadConfig } from '../src/config/index.js';
 import { buildWebhookHeaders, newSecret } from '../src/delivery/index.js';
 import { newEventId } from '../src/triggers/index.js';
-import { machine, median, readFlag, round } from './bench.support.js';
+import { createRunningJob, machine, median, readFlag, round } from './bench.support.js';
 
 const events = readFlag('events', 20);
 const subs = readFlag('subs', 100);
@@ -118,34 +118,7 @@ const data = { jobId: 'j', status: 'successful', profiles: { total: 41877, creat
 async function runLatency(dir: string): Promise<number[]> {
   const app = await openApp(dir);
   const at = new Date().toISOString();
-  const job = { id: 'job', instance: 'default', status: 'running' as const };
-  await app.state.createJob(
-    {
-      ...job,
-      submissionKind: 'onDemand',
-      jobType: 'full',
-      identifiers: [],
-      createdAt: at,
-      startedAt: at,
-      endedAt: null,
-      cancelRequested: false,
-    },
-    Array.from({ length: events }, (_, i) => ({
-      id: `t${i}`,
-      jobId: 'job',
-      kind: 'merge',
-      target: null,
-      dependsOn: [],
-      status: 'running' as const,
-      attempts: 1,
-      rowsRead: null,
-      rowsRejected: null,
-      startedAt: at,
-      endedAt: null,
-      error: null,
-      details: null,
-    })),
-  );
+  await createRunningJob(app.state, events, at);
   await app.delivery.start();
   await setReport('each');
   const latencies: number[] = [];

@@ -15,7 +15,7 @@ import { createApp, type App } from '../src/app.js';
 import { loadConfig } from '../src/config/index.js';
 import { newEventId } from '../src/triggers/index.js';
 import { SmtpSink } from '../test/support/smtp.sink.js';
-import { machine, median, readFlag, round } from './bench.support.js';
+import { createRunningJob, machine, median, readFlag, round } from './bench.support.js';
 
 const samples = readFlag('samples', 200);
 const runs = readFlag('runs', 3);
@@ -76,35 +76,7 @@ async function runFlow(sink: SmtpSink): Promise<number[]> {
   const app = await openApp(dir, sink);
   const at = new Date().toISOString();
   const total = warmup + samples;
-  await app.state.createJob(
-    {
-      id: 'job',
-      instance: 'default',
-      status: 'running',
-      submissionKind: 'onDemand',
-      jobType: 'full',
-      identifiers: [],
-      createdAt: at,
-      startedAt: at,
-      endedAt: null,
-      cancelRequested: false,
-    },
-    Array.from({ length: total }, (_, i) => ({
-      id: `t${i}`,
-      jobId: 'job',
-      kind: 'merge',
-      target: null,
-      dependsOn: [],
-      status: 'running' as const,
-      attempts: 1,
-      rowsRead: null,
-      rowsRejected: null,
-      startedAt: at,
-      endedAt: null,
-      error: null,
-      details: null,
-    })),
-  );
+  await createRunningJob(app.state, total, at);
   await app.delivery.start();
   const base = sink.mails.length;
   const latencies: number[] = [];
