@@ -282,10 +282,9 @@ void describe('console in Chromium', () => {
         url: '/v1/instances/default/flows/TeamsRefreshFailed',
         headers: { authorization: `Bearer ${KEY}` },
       });
-      assert.equal(
-        saved.json<{ actions: { title: string }[] }>().actions[0]!.title,
-        'Refresh of {{data.source}} has failed',
-      );
+      const flow = saved.json<{ enabled: boolean; actions: { title: string }[] }>();
+      assert.equal(flow.actions[0]!.title, 'Refresh of {{data.source}} has failed');
+      assert.equal(flow.enabled, true);
 
       // Teams now refuses the card: the flow's next delivery fails and Overview lists it.
       teams.handler = (_req, res) => res.writeHead(400).end('{"error":"bad card"}');

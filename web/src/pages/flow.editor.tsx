@@ -17,9 +17,8 @@ export function FlowEditor({
   flow: Flow;
   onSaved: () => void;
 }) {
-  const [text, setText] = useState(
-    JSON.stringify({ ...definitionOf(flow), enabled: flow.enabled }, null, 2),
-  );
+  // `enabled` is left to the Enable/Disable buttons: Save keeps the flow's current state.
+  const [text, setText] = useState(JSON.stringify(definitionOf(flow), null, 2));
   const [state, setState] = useState<{ error: string | null; field?: string; saved: boolean }>({
     error: null,
     saved: false,
@@ -31,6 +30,9 @@ export function FlowEditor({
     } catch (e) {
       setState({ error: `Not valid JSON: ${(e as Error).message}`, saved: false });
       return;
+    }
+    if (typeof body === 'object' && body !== null && !Array.isArray(body)) {
+      body = { ...body, enabled: flow.enabled };
     }
     try {
       await api.put<Flow>(instancePath(instance, `/flows/${encodeURIComponent(flow.name)}`), body);
@@ -71,7 +73,8 @@ export function FlowEditor({
           }}
         />
         <span id="flow-json-hint" class="field-hint">
-          Trigger, condition, actions and templates as in docs/flows.md; checked when saved.
+          Trigger, condition, actions and templates as in docs/flows.md; checked when saved. Enable
+          and disable with the buttons above.
         </span>
         {state.error && (
           <p class="field-error" role="alert" data-testid="flow-edit-error">

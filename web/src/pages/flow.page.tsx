@@ -213,7 +213,7 @@ export function FlowPage({
             )}
           </section>
           <FlowEditor
-            key={data.flow.updatedAt}
+            key={data.flow.name}
             instance={instance}
             flow={data.flow}
             onSaved={res.reload}
