@@ -6,18 +6,20 @@
  *   starts only while the lease still covers the whole attempt, so no two workers send a delivery
  *   at the same time while leases are valid (protocol: README.md).
  * - One slow target never delays the others: each `host:port` has its own concurrency cap (and an
- *   optional rate); sends run independently and results are written in batches.
+ *   optional rate); sends run independently and results are written in batches
+ *   (result.batcher.ts).
  * - Time is injected: `tick(now)` claims what is due at `now`; `start()` runs ticks on a timer and
  *   on `notify()` (events committed).
  */
 import type { Logger } from 'pino';
 import { describeUnknown } from '../errors/index.js';
-import type { ClaimedDelivery, DeliveryResult, NewEvent, StateStore } from '../state/index.js';
-import { envelopeOf, newEventId } from '../triggers/index.js';
+import type { ClaimedDelivery, StateStore } from '../state/index.js';
+import { envelopeOf } from '../triggers/index.js';
 import type { WebhookSender } from './http.sender.js';
 import { isInternalUrl, type InternalOutcome, type InternalTarget } from './internal.target.js';
 import { decideNext, parseRetryAfter, type RetrySchedule } from './retry.policy.js';
 import { redactUrl } from './url.safety.js';
+import { ResultBatcher } from './result.batcher.js';
 import { buildWebhookHeaders } from './webhook.signing.js';
 
 export interface WorkerOptions {
@@ -53,13 +55,6 @@ export interface WorkerDeps {
 /** Claimed deliveries a host may hold per its concurrency cap: sends in progress plus a queue. */
 const prefetch = 4;
 
-/**
- * Group commit: results wait up to this long (or until `recordBatch` of them) to share one state
- * transaction. A send's slot is freed when its response arrives, so the wait costs no throughput;
- * the delivery stays `inFlight` until its result is written.
- */
-const recordWindowMs = 5;
-const recordBatch = 256;
 /** A webhook POST's result with its `Retry-After` parsed. */
 interface Posted {
   statusCode: number | null;
@@ -85,8 +80,6 @@ export class DeliveryWorker {
   private readonly abort = new AbortController();
   /** The serialised envelope of each claimed event (deliveries of one event share the object). */
   private readonly bodies = new WeakMap<object, string>();
-  private results: DeliveryResult[] = [];
-  private flushing: Promise<void> | undefined;
   private ticking: Promise<void> | undefined;
   private again = false;
   /** The last claim filled its batch: more may be due right now. */
@@ -98,7 +91,17 @@ export class DeliveryWorker {
   private running = false;
   private timer: NodeJS.Timeout | undefined;
 
-  constructor(private readonly deps: WorkerDeps) {}
+  private readonly results: ResultBatcher;
+
+  constructor(private readonly deps: WorkerDeps) {
+    this.results = new ResultBatcher({
+      state: deps.state,
+      log: deps.log,
+      workerId: deps.options.workerId,
+      disableAfterMs: deps.options.disableAfterMs,
+      onDisabled: () => this.wake(),
+    });
+  }
 
   /** Resumes deliveries left in flight by a crash, then runs ticks until `stop()`. */
   async start(): Promise<void> {
@@ -204,10 +207,9 @@ export class DeliveryWorker {
 
   /** Resolves when every started send has ended and its result is written. */
   async drain(): Promise<void> {
-    while (this.sends.size > 0 || this.flushing || this.results.length > 0) {
+    while (this.sends.size > 0 || this.results.busy) {
       await Promise.all([...this.sends]);
-      this.flush(true);
-      await this.flushing;
+      await this.results.settle();
     }
   }
 
@@ -218,7 +220,7 @@ export class DeliveryWorker {
     this.abort.abort(new Error('server stopping'));
     await Promise.allSettled([...this.sends]);
     await this.ticking;
-    await this.flushing;
+    await this.results.idle();
     await this.deps.sender.close();
   }
 
@@ -290,7 +292,7 @@ export class DeliveryWorker {
     };
     if (decision.status === 'delivered') this.deps.log.debug(log, 'webhook delivered');
     else this.deps.log.warn({ ...log, error: sent.error }, 'webhook attempt failed');
-    this.results.push({
+    this.results.add({
       deliveryId: delivery.id,
       instance: delivery.instance,
       url: delivery.url,
@@ -304,60 +306,6 @@ export class DeliveryWorker {
       },
       ...decision,
     });
-    this.flush();
-  }
-
-  /**
-   * Writes pending results in one transaction per batch (results that arrive during a write form the
-   * next batch); a failed write leaves them in flight, so they are sent again (at least once).
-   */
-  private flush(now = false): void {
-    if (this.flushing || this.results.length === 0) return;
-    const wait =
-      now || this.results.length >= recordBatch
-        ? new Promise<void>((resolve) => setImmediate(resolve))
-        : new Promise<void>((resolve) => setTimeout(resolve, recordWindowMs));
-    this.flushing = wait.then(() => this.writeBatch());
-  }
-
-  private writeBatch(): Promise<void> {
-    const batch = this.results.splice(0);
-    const at = batch.reduce((m, r) => (r.attempt.startedAt > m ? r.attempt.startedAt : m), '');
-    const disableFailingSince = new Date(
-      Date.parse(at) - this.deps.options.disableAfterMs,
-    ).toISOString();
-    return this.deps.state
-      .recordDeliveryResults(batch, {
-        workerId: this.deps.options.workerId,
-        now: at,
-        disableFailingSince,
-        disabledEvent: (sub, reason): NewEvent => ({
-          id: newEventId(),
-          instance: sub.instance,
-          type: 'subscription.disabled',
-          occurredAt: at,
-          data: {
-            subscriptionId: sub.id,
-            event: sub.event,
-            url: redactUrl(sub.url),
-            reason,
-            failingSince: sub.failingSince,
-            disabledAt: at,
-          },
-        }),
-      })
-      .then((disabled) => {
-        for (const e of disabled)
-          this.deps.log.warn({ event: e.id, ...e.data }, 'subscription disabled');
-        if (disabled.length > 0) this.wake();
-      })
-      .catch((e: unknown) => {
-        this.deps.log.error({ err: describeUnknown(e) }, 'could not record delivery results');
-      })
-      .finally(() => {
-        this.flushing = undefined;
-        this.flush();
-      });
   }
 
   private wake(): void {
