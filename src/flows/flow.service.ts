@@ -11,7 +11,7 @@ import {
   type CheckedTrigger,
 } from '../delivery/index.js';
 import { ErrorCode, err, makeError, ok, type Result } from '../errors/index.js';
-import type { FlowRunRow, SubscriptionRow } from '../state/index.js';
+import { DefinitionShelf, type FlowRunRow, type SubscriptionRow } from '../state/index.js';
 import { sampleEvent } from '../triggers/index.js';
 import { checkFlow, type CheckDeps } from './flow.check.js';
 import type { FlowEnvelope } from './flow.context.js';
@@ -57,7 +57,11 @@ function firstError(run: FlowRunRow): string | null {
 }
 
 export class FlowService {
-  constructor(private readonly deps: FlowServiceDeps) {}
+  private readonly definitions: DefinitionShelf<FlowDefinition>;
+
+  constructor(private readonly deps: FlowServiceDeps) {
+    this.definitions = new DefinitionShelf(deps.state, flowDefinitionKind);
+  }
 
   private async view(
     instance: string,
@@ -92,12 +96,12 @@ export class FlowService {
   }
 
   async list(instance: string): Promise<FlowView[]> {
-    const rows = await this.deps.state.listDefinitions(instance, flowDefinitionKind);
+    const rows = await this.definitions.rows(instance);
     return Promise.all(rows.map((r) => this.view(instance, r.body as FlowDefinition, r)));
   }
 
   async get(instance: string, name: string): Promise<FlowView | undefined> {
-    const row = await this.deps.state.getDefinition(instance, flowDefinitionKind, name);
+    const row = await this.definitions.row(instance, name);
     return row && this.view(instance, row.body as FlowDefinition, row);
   }
 
@@ -111,20 +115,9 @@ export class FlowService {
     const checked = await checkFlow(this.deps, instance, body, base);
     if (!checked.ok) return checked;
     const def = checked.value;
-    const { state } = this.deps;
-    const existing = await state.getDefinition(instance, flowDefinitionKind, def.name);
-    const at = now.toISOString();
-    await state.upsertDefinition({
-      instance,
-      kind: flowDefinitionKind,
-      name: def.name,
-      owners: [],
-      body: def,
-      createdAt: existing?.createdAt ?? at,
-      updatedAt: at,
-    });
+    const { created } = await this.definitions.put(instance, def, now);
     await this.syncSubscription(instance, def, now);
-    return ok({ created: !existing, flow: (await this.get(instance, def.name))! });
+    return ok({ created, flow: (await this.get(instance, def.name))! });
   }
 
   private async syncSubscription(instance: string, def: FlowDefinition, now: Date): Promise<void> {
@@ -183,10 +176,10 @@ export class FlowService {
     enabled: boolean,
     now: Date,
   ): Promise<Result<FlowView>> {
-    const row = await this.deps.state.getDefinition(instance, flowDefinitionKind, name);
-    if (!row) return notFound(name);
-    const def = { ...(row.body as FlowDefinition), enabled };
-    await this.deps.state.upsertDefinition({ ...row, body: def, updatedAt: now.toISOString() });
+    const current = await this.definitions.get(instance, name);
+    if (!current) return notFound(name);
+    const def = { ...current, enabled };
+    await this.definitions.put(instance, def, now);
     await this.syncSubscription(instance, def, now);
     return ok((await this.get(instance, name))!);
   }
@@ -194,7 +187,7 @@ export class FlowService {
   /** Deletes the flow and its subscription (pending deliveries end canceled); runs are kept. */
   async remove(instance: string, name: string, now: Date): Promise<Result<void>> {
     const { state } = this.deps;
-    if (!(await state.deleteDefinition(instance, flowDefinitionKind, name))) return notFound(name);
+    if (!(await this.definitions.remove(instance, name))) return notFound(name);
     const sub = await findFlowSubscription(state, instance, name);
     if (sub)
       await state.updateSubscription(instance, sub.id, { status: 'deleted' }, now.toISOString());

@@ -5,7 +5,7 @@
 import { readCatalog } from '../conditions/index.js';
 import { ErrorCode, err, makeError, ok, type Result } from '../errors/index.js';
 import type { TaskKind } from '../refresh/index.js';
-import type { DefinitionRow, MetricRow, StateStore } from '../state/index.js';
+import { DefinitionShelf, type MetricRow, type StateStore } from '../state/index.js';
 import { quoteIdent, type Warehouse } from '../warehouse/index.js';
 import { checkMeasure, validateMeasure } from './measure.check.js';
 import {
@@ -34,19 +34,19 @@ export interface EvaluateOptions {
 
 export class MeasureService {
   readonly taskKind: TaskKind;
+  private readonly definitions: DefinitionShelf<MeasureDefinition>;
 
   constructor(private readonly deps: MeasureDeps) {
     this.taskKind = this.createTaskKind();
+    this.definitions = new DefinitionShelf(deps.state, measureDefinitionKind);
   }
 
-  async list(instance: string): Promise<MeasureDefinition[]> {
-    const rows = await this.deps.state.listDefinitions(instance, measureDefinitionKind);
-    return rows.map((r) => r.body as MeasureDefinition);
+  list(instance: string): Promise<MeasureDefinition[]> {
+    return this.definitions.list(instance);
   }
 
-  async get(instance: string, name: string): Promise<MeasureDefinition | undefined> {
-    const row = await this.deps.state.getDefinition(instance, measureDefinitionKind, name);
-    return row?.body as MeasureDefinition | undefined;
+  get(instance: string, name: string): Promise<MeasureDefinition | undefined> {
+    return this.definitions.get(instance, name);
   }
 
   /** Validates `body` (against the warehouse when its tables exist) without saving it. */
@@ -67,28 +67,13 @@ export class MeasureService {
   ): Promise<Result<{ created: boolean; definition: MeasureDefinition }>> {
     const def = await this.check(instance, body, base);
     if (!def.ok) return def;
-    const existing = await this.deps.state.getDefinition(
-      instance,
-      measureDefinitionKind,
-      def.value.name,
-    );
-    const at = now.toISOString();
-    const row: DefinitionRow = {
-      instance,
-      kind: measureDefinitionKind,
-      name: def.value.name,
-      owners: def.value.owners ?? [],
-      body: def.value,
-      createdAt: existing?.createdAt ?? at,
-      updatedAt: at,
-    };
-    await this.deps.state.upsertDefinition(row);
-    return ok({ created: !existing, definition: def.value });
+    const { created } = await this.definitions.put(instance, def.value, now);
+    return ok({ created, definition: def.value });
   }
 
   /** Removes the definition and its values table (history stays). */
   async remove(instance: string, name: string): Promise<boolean> {
-    const existed = await this.deps.state.deleteDefinition(instance, measureDefinitionKind, name);
+    const existed = await this.definitions.remove(instance, name);
     const wh = await this.deps.warehouse.open(instance);
     const customer = (await this.list(instance)).filter((m) => m.perCustomer).map((m) => m.name);
     await wh.write(async (w) => {
@@ -121,7 +106,7 @@ export class MeasureService {
     name: string,
     opts: EvaluateOptions,
   ): Promise<Result<MeasureOutcome>> {
-    const row = await this.deps.state.getDefinition(instance, measureDefinitionKind, name);
+    const row = await this.definitions.row(instance, name);
     if (!row) return err(makeError(ErrorCode.notFound, 'notFound', `no measure "${name}"`, 'name'));
     const def = validateMeasure(row.body);
     if (!def.ok) return def;

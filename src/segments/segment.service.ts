@@ -7,7 +7,7 @@ import { activityTable, customerTable, readCatalog, tableMissing } from '../cond
 import { ErrorCode, err, makeError, ok, type Result } from '../errors/index.js';
 import { measureTable, type MeasureDefinition, type MeasureService } from '../measures/index.js';
 import type { PlannedTarget, TaskKind } from '../refresh/index.js';
-import type { DefinitionRow, MetricRow, StateStore } from '../state/index.js';
+import { DefinitionShelf, type MetricRow, type StateStore } from '../state/index.js';
 import type { InstanceWarehouse, Warehouse } from '../warehouse/index.js';
 import {
   dropMembership,
@@ -52,19 +52,19 @@ function graphOf(defs: SegmentDefinition[]): Map<string, string[]> {
 
 export class SegmentService {
   readonly taskKind: TaskKind;
+  private readonly definitions: DefinitionShelf<SegmentDefinition>;
 
   constructor(private readonly deps: SegmentDeps) {
     this.taskKind = this.createTaskKind();
+    this.definitions = new DefinitionShelf(deps.state, segmentDefinitionKind);
   }
 
-  async list(instance: string): Promise<SegmentDefinition[]> {
-    const rows = await this.deps.state.listDefinitions(instance, segmentDefinitionKind);
-    return rows.map((r) => r.body as SegmentDefinition);
+  list(instance: string): Promise<SegmentDefinition[]> {
+    return this.definitions.list(instance);
   }
 
-  async get(instance: string, name: string): Promise<SegmentDefinition | undefined> {
-    const row = await this.deps.state.getDefinition(instance, segmentDefinitionKind, name);
-    return row?.body as SegmentDefinition | undefined;
+  get(instance: string, name: string): Promise<SegmentDefinition | undefined> {
+    return this.definitions.get(instance, name);
   }
 
   /** Segments whose rules read `name` (a segment or, with kind 'measure', a measure). */
@@ -122,19 +122,8 @@ export class SegmentService {
     const checked = await this.check(instance, body, base);
     if (!checked.ok) return checked;
     const def = checked.value.def;
-    const existing = await this.deps.state.getDefinition(instance, segmentDefinitionKind, def.name);
-    const at = now.toISOString();
-    const row: DefinitionRow = {
-      instance,
-      kind: segmentDefinitionKind,
-      name: def.name,
-      owners: def.owners ?? [],
-      body: def,
-      createdAt: existing?.createdAt ?? at,
-      updatedAt: at,
-    };
-    await this.deps.state.upsertDefinition(row);
-    return ok({ created: !existing, definition: def });
+    const { created } = await this.definitions.put(instance, def, now);
+    return ok({ created, definition: def });
   }
 
   /** Removes a segment no other segment reads; its members go, its deltas and history stay. */
@@ -149,7 +138,7 @@ export class SegmentService {
         ),
       );
     }
-    const existed = await this.deps.state.deleteDefinition(instance, segmentDefinitionKind, name);
+    const existed = await this.definitions.remove(instance, name);
     await dropMembership(await this.deps.warehouse.open(instance), name);
     return ok(existed);
   }
@@ -206,7 +195,7 @@ export class SegmentService {
     name: string,
     opts: { jobId: string | null; now: Date; signal?: AbortSignal },
   ): Promise<Result<SegmentEvaluation>> {
-    const row = await this.deps.state.getDefinition(instance, segmentDefinitionKind, name);
+    const row = await this.definitions.row(instance, name);
     if (!row) return err(makeError(ErrorCode.notFound, 'notFound', `no segment "${name}"`, 'name'));
     const def = validateSegment(row.body);
     if (!def.ok) return def;

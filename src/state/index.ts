@@ -3,3 +3,4 @@ export * from './state.types.js';
 export { openSqliteState } from './sqlite.adapter.js';
 export { openPostgresState } from './postgres.adapter.js';
 export { migrationProvider } from './state.migrations.js';
+export { DefinitionShelf } from './definition.shelf.js';

@@ -1,5 +1,5 @@
 /* Built-in flows and the status reports external flows send (re-exported by api.types.ts). */
-import type { Delivery } from './api.types';
+import type { Delivery } from './api.types.js';
 
 /** A built-in flow (GET …/flows): its definition, its live state and its last run. */
 export interface Flow {

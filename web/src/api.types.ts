@@ -316,4 +316,4 @@ export interface DeliveryDetail extends Delivery {
   attemptLog: DeliveryAttempt[];
 }
 
-export type * from './api.flows.types';
+export type * from './api.flows.types.js';
