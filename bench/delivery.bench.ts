@@ -125,7 +125,7 @@ async function runLatency(dir: string): Promise<number[]> {
   for (let i = 0; i < events; i++) {
     let committed = 0n;
     const done = received((i + 1) * subs, (t) => latencies.push(Number(t - committed) / 1e6));
-    const ev = { id: newEventId(), instance: 'default', type: 'unification.completed' };
+    const ev = { id: newEventId(new Date()), instance: 'default', type: 'unification.completed' };
     await app.state.updateTask(`t${i}`, { status: 'successful' }, [
       { ...ev, occurredAt: new Date().toISOString(), data },
     ]);
@@ -142,7 +142,7 @@ async function runOurs(dir: string): Promise<number> {
   const app = await openApp(dir);
   const perEvent = subs;
   const batch = Array.from({ length: Math.ceil(total / perEvent) }, () => ({
-    id: newEventId(),
+    id: newEventId(new Date()),
     instance: 'default',
     type: 'unification.completed',
     occurredAt: new Date().toISOString(),
@@ -169,7 +169,7 @@ async function runOurs(dir: string): Promise<number> {
 /** The same number of POSTs with a same-size body, same concurrency, raw undici keep-alive. */
 async function runBaseline(): Promise<number> {
   const agent = new Agent({ connections: hostConcurrency, keepAliveTimeout: 30_000 });
-  const id = newEventId();
+  const id = newEventId(new Date());
   const body = JSON.stringify({
     id,
     type: 'unification.completed',

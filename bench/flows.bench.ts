@@ -82,7 +82,7 @@ async function runFlow(sink: SmtpSink): Promise<number[]> {
   const latencies: number[] = [];
   for (let i = 0; i < total; i++) {
     const done = accepted(sink, base + i + 1);
-    const ev = { id: newEventId(), instance: 'default', type: 'unification.completed' };
+    const ev = { id: newEventId(new Date()), instance: 'default', type: 'unification.completed' };
     await app.state.updateTask(`t${i}`, { status: 'successful' }, [
       { ...ev, occurredAt: new Date().toISOString(), data },
     ]);

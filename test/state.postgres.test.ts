@@ -79,7 +79,7 @@ if (available) {
           await a.createSubscription(sub);
         }
         const events = Array.from({ length: 30 }, (_, i) => ({
-          id: newEventId(),
+          id: newEventId(at),
           instance: 'default',
           type: 'unification.completed',
           occurredAt: at,

@@ -69,7 +69,7 @@ export class ResultBatcher {
         now: at,
         disableFailingSince,
         disabledEvent: (sub, reason): NewEvent => ({
-          id: newEventId(),
+          id: newEventId(at),
           instance: sub.instance,
           type: 'subscription.disabled',
           occurredAt: at,

@@ -3,8 +3,8 @@
  * Invariants: an event and its deliveries are written in the caller's transaction; there is at most
  * one delivery per (event, url). Claims and results: `claims.store.ts`.
  */
-import { randomUUID } from 'node:crypto';
 import type { Kysely, Selectable } from 'kysely';
+import { orderedIdSeries } from './ordered.id.js';
 import { toNumber } from './state.mappers.js';
 import type { Database } from './state.schema.js';
 import type { DeliveryRow, DeliveryStatus, EventRow, NewEvent } from './state.types.js';
@@ -38,11 +38,12 @@ export async function appendEventRows(db: Kysely<Database>, events: NewEvent[]):
     const byUrl = new Map<string, (typeof subs)[number]>();
     for (const s of subs) if (!byUrl.has(s.url)) byUrl.set(s.url, s);
     if (byUrl.size === 0) continue;
+    const nextId = orderedIdSeries('dlv_', ev.occurredAt);
     await db
       .insertInto('deliveries')
       .values(
         [...byUrl.values()].map((s) => ({
-          id: `dlv_${randomUUID()}`,
+          id: nextId(),
           instance: ev.instance,
           event_id: ev.id,
           event_type: ev.type,

@@ -2,9 +2,8 @@
  * The event catalog (design §6.1): the seven event types, the JSON schema of each one's `data`, the
  * delivery envelope, and the parameters a subscription to each type takes. Type names are public API.
  */
-import { randomUUID } from 'node:crypto';
 import { StringEnum, Type, type Static, type TSchema } from '../schema/index.js';
-import { TaskStatuses } from '../state/index.js';
+import { newOrderedId, TaskStatuses } from '../state/index.js';
 
 export const EventTypes = [
   'datasource.refresh.failed',
@@ -197,9 +196,12 @@ export function isEventType(s: string): s is EventType {
   return (EventTypes as readonly string[]).includes(s);
 }
 
-/** Event ids: `evt_` and 32 hex digits; the `webhook-id` of every delivery of the event. */
-export function newEventId(): string {
-  return `evt_${randomUUID().replaceAll('-', '')}`;
+/**
+ * Event ids: `evt_` and 32 hex digits, ordered by `occurredAt` (see newOrderedId); the `webhook-id`
+ * of every delivery of the event.
+ */
+export function newEventId(occurredAt: Date | string): string {
+  return newOrderedId('evt_', occurredAt);
 }
 
 /** The envelope of a stored event: the body of each delivery and each item of the feed. */

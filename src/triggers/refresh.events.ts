@@ -36,7 +36,7 @@ function tablesOf(task: TaskRow, definition: unknown): string[] {
 }
 
 function event(job: JobRow, type: EventType, at: string, data: Record<string, unknown>): NewEvent {
-  return { id: newEventId(), instance: job.instance, type, occurredAt: at, data };
+  return { id: newEventId(at), instance: job.instance, type, occurredAt: at, data };
 }
 
 export function createRefreshEvents(deps: RefreshEventsDeps): RefreshOutbox {

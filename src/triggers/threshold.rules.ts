@@ -107,7 +107,7 @@ export function evaluateThresholds(
     groups.set(key, group);
   }
   const events = [...groups.values()].map((g) => ({
-    id: newEventId(),
+    id: newEventId(metric.observedAt),
     instance: metric.instance,
     type,
     occurredAt: metric.observedAt,

@@ -37,7 +37,7 @@ export async function emit(
   data: Record<string, unknown> = {},
   extra: { source?: string } = {},
 ): Promise<string> {
-  const id = newEventId();
+  const id = newEventId(at);
   await app.state.appendEvents([
     { id, instance: 'default', type, occurredAt: at.toISOString(), data, ...extra },
   ]);
