@@ -45,7 +45,7 @@ export interface WorkerDeps {
   state: StateStore;
   sender: WebhookSender;
   now: () => Date;
-  log: Pick<Logger, 'debug' | 'info' | 'warn' | 'error'>;
+  log: Pick<Logger, 'debug' | 'info' | 'warn' | 'error' | 'isLevelEnabled'>;
   options: WorkerOptions;
   random?: () => number;
   /** Runs deliveries to internal urls (`flow:<name>`, the built-in flows). */
@@ -76,6 +76,8 @@ export class DeliveryWorker {
   /** Claimed, not yet sent, per host: the next sends start on completion without a claim round. */
   private readonly queued = new Map<string, Queued[]>();
   private readonly nextSlot = new Map<string, number>();
+  /** Each host's configured rate (or none), looked up once. */
+  private readonly rates = new Map<string, number | undefined>();
   private readonly sends = new Set<Promise<void>>();
   private readonly abort = new AbortController();
   /** The serialised envelope of each claimed event (deliveries of one event share the object). */
@@ -225,8 +227,11 @@ export class DeliveryWorker {
   }
 
   private rateOf(host: string): number | undefined {
+    if (this.rates.has(host)) return this.rates.get(host);
     const rates = this.deps.options.hostRates;
-    return rates[host] ?? rates[host.replace(/:\d+$/, '')];
+    const rate = rates[host] ?? rates[host.replace(/:\d+$/, '')];
+    this.rates.set(host, rate);
+    return rate;
   }
 
   /** One attempt: a signed POST to a webhook url, or a run of an internal target (a flow). */
@@ -280,7 +285,8 @@ export class DeliveryWorker {
       this.deps.options.schedule,
       this.deps.random ?? Math.random,
     );
-    const log = {
+    // The log line's fields (the url parsed to redact it) only when the line is written.
+    const fields = () => ({
       delivery: delivery.id,
       event: event.id,
       type: event.type,
@@ -289,9 +295,11 @@ export class DeliveryWorker {
       statusCode: sent.statusCode,
       latencyMs: sent.latencyMs,
       outcome: decision.status,
-    };
-    if (decision.status === 'delivered') this.deps.log.debug(log, 'webhook delivered');
-    else this.deps.log.warn({ ...log, error: sent.error }, 'webhook attempt failed');
+    });
+    const { log } = this.deps;
+    if (decision.status !== 'delivered') {
+      log.warn({ ...fields(), error: sent.error }, 'webhook attempt failed');
+    } else if (log.isLevelEnabled('debug')) log.debug(fields(), 'webhook delivered');
     this.results.add({
       deliveryId: delivery.id,
       instance: delivery.instance,

@@ -1,8 +1,8 @@
 /**
  * The claim protocol of the outbox, shared by every Kysely dialect (see src/delivery/README.md).
  * - A claim is one `UPDATE … RETURNING` that re-checks, per row, that the delivery is still due
- *   (`pending` and `next_attempt_at <= now`) or its lease has expired (`inFlight` and
- *   `lease_until <= now`), and sets `claimed_by` and `lease_until`. The statement is atomic, so two
+ *   (`pending`) or its lease has expired (`inFlight`): both are `next_attempt_at <= now`, as a claim
+ *   sets `next_attempt_at` to its lease expiry with `lease_until` and `claimed_by`. The statement is atomic, so two
  *   workers never both hold a delivery whose lease is valid. PostgreSQL also locks the candidates
  *   with `FOR UPDATE SKIP LOCKED` in the same transaction, so concurrent workers skip each other's
  *   rows instead of waiting on them. SQLite runs the single statement as its own write transaction
@@ -12,7 +12,7 @@
  *   transaction per batch: attempts in one insert, deliveries in one update per distinct outcome.
  */
 import type { Kysely, Selectable, Transaction } from 'kysely';
-import { mapDelivery, mapEvent, appendEventRows } from './outbox.store.js';
+import { mapEvent, appendEventRows } from './outbox.store.js';
 import { mapSubscription } from './state.mappers.js';
 import type { Database } from './state.schema.js';
 import type {
@@ -37,32 +37,52 @@ function chunksOf<T>(xs: T[]): T[][] {
 
 type Candidate = { id: string; target_host: string };
 
-/** Due deliveries and expired leases, oldest first, minus hosts with no room (no lock on SQLite). */
+/** The columns a claim returns: what sending needs (`ClaimedDeliveryRow`), nothing more. */
+const claimedColumns = [
+  'id',
+  'instance',
+  'event_id',
+  'subscription_id',
+  'match_key',
+  'url',
+  'target_host',
+  'attempts',
+  'series_attempts',
+] as const;
+type ClaimedRow = Pick<Selectable<Database['deliveries']>, (typeof claimedColumns)[number]>;
+
+/** A live subscription as a signer, with its match key (to stand in for a deleted duplicate). */
+type Signer = ClaimedDelivery['signer'] & { matchKey: string };
+
+/**
+ * Due deliveries and expired leases, oldest first, minus hosts with no room (no lock on SQLite). A
+ * claim also writes its lease expiry to `next_attempt_at` (the time the delivery is due again if the
+ * claim is lost), so both are one range of `deliveries_due` (status, next_attempt_at): the index
+ * alone says that no lease has expired, without reading the in-flight rows.
+ */
 async function selectCandidates(
   db: Kysely<Database> | Transaction<Database>,
   opts: ClaimOptions,
   dialect: StateDialect,
 ): Promise<Candidate[]> {
-  // Expired leases first (`deliveries_due` leads with status, so only in-flight rows are read).
-  const selectOldest = (
-    status: 'inFlight' | 'pending',
-    column: 'lease_until' | 'next_attempt_at',
-  ) => {
+  const selectOldest = (status: 'inFlight' | 'pending') => {
     let q = db
       .selectFrom('deliveries')
       .select(['id', 'target_host'])
       .where('status', '=', status)
-      .where(column, '<=', opts.now)
-      .orderBy(column)
+      .where('next_attempt_at', '<=', opts.now)
+      .orderBy('next_attempt_at')
       .limit(opts.limit);
     if (opts.fullHosts && opts.fullHosts.length > 0) {
       q = q.where('target_host', 'not in', opts.fullHosts);
     }
     return dialect === 'postgres' ? q.forUpdate().skipLocked() : q;
   };
-  const expired = selectOldest('inFlight', 'lease_until');
-  const due = selectOldest('pending', 'next_attempt_at');
-  return [...(await expired.execute()), ...(await due.execute())];
+  // Expired leases first.
+  return [
+    ...(await selectOldest('inFlight').execute()),
+    ...(await selectOldest('pending').execute()),
+  ];
 }
 
 /** Marks the chosen candidates claimed by `workerId`, skipping any another worker took meanwhile. */
@@ -70,7 +90,7 @@ async function markClaimed(
   db: Kysely<Database> | Transaction<Database>,
   opts: ClaimOptions,
   dialect: StateDialect,
-): Promise<Selectable<Database['deliveries']>[]> {
+): Promise<ClaimedRow[]> {
   const candidates = await selectCandidates(db, opts, dialect);
   const taken = new Map<string, number>();
   const ids: string[] = [];
@@ -89,42 +109,47 @@ async function markClaimed(
         status: 'inFlight',
         claimed_by: opts.workerId,
         lease_until: opts.leaseUntil,
+        next_attempt_at: opts.leaseUntil,
         updated_at: opts.now,
       })
       .where('id', 'in', ids)
-      // Still due, or still expired. A CASE rather than an OR: SQLite would answer the OR with its
-      // two status indexes (every due row) instead of the primary key (only the chosen ids).
+      // Still due, or its lease still expired (see selectCandidates). A CASE rather than a plain
+      // condition on status: SQLite would answer that with `deliveries_due` (every due row)
+      // instead of the primary key (only the chosen ids).
       .where((eb) =>
         eb
           .case()
-          .when('status', '=', 'pending')
+          .when('status', 'in', ['pending', 'inFlight'])
           .then(eb('next_attempt_at', '<=', opts.now))
-          .when('status', '=', 'inFlight')
-          .then(eb('lease_until', '<=', opts.now))
           .else(eb.lit(false))
           .end(),
       )
-      .returningAll()
+      .returning(claimedColumns)
       .execute()
   );
 }
 
-/** Live subscriptions by id or match key, newest first. */
-async function liveSubscriptions(
+/** Live subscriptions by id or match key as signers, newest first. */
+async function liveSigners(
   db: Kysely<Database>,
   by: 'id' | 'match_key',
   keys: string[],
-): Promise<SubscriptionRow[]> {
+): Promise<Signer[]> {
   if (keys.length === 0) return [];
-  const rows = await db
+  let q = db
     .selectFrom('subscriptions')
-    .selectAll()
+    .select(['id', 'match_key', 'secret', 'previous_secret', 'previous_secret_until'])
     .where('status', '=', 'active')
-    .where(by, 'in', keys)
-    .orderBy('created_at', 'desc')
-    .orderBy('id', 'desc')
-    .execute();
-  return rows.map(mapSubscription);
+    .where(by, 'in', keys);
+  if (by === 'match_key') q = q.orderBy('created_at', 'desc').orderBy('id', 'desc');
+  const rows = await q.execute();
+  return rows.map((r) => ({
+    id: r.id,
+    matchKey: r.match_key,
+    secret: r.secret,
+    previousSecret: r.previous_secret,
+    previousSecretUntil: r.previous_secret_until,
+  }));
 }
 
 /**
@@ -143,16 +168,17 @@ export async function claimDeliveries(
       : await markClaimed(db, opts, dialect);
   if (picked.length === 0) return [];
   const byId = new Map(
-    (await liveSubscriptions(db, 'id', [...new Set(picked.map((d) => d.subscription_id))])).map(
-      (s) => [s.id, s],
-    ),
+    (await liveSigners(db, 'id', [...new Set(picked.map((d) => d.subscription_id))])).map((s) => [
+      s.id,
+      s,
+    ]),
   );
   // Deliveries whose subscription is gone go to the newest live duplicate (same match key).
-  const newestByKey = new Map<string, SubscriptionRow>();
+  const newestByKey = new Map<string, Signer>();
   const unsigned = [
     ...new Set(picked.filter((d) => !byId.has(d.subscription_id)).map((d) => d.match_key)),
   ];
-  for (const s of await liveSubscriptions(db, 'match_key', unsigned)) {
+  for (const s of await liveSigners(db, 'match_key', unsigned)) {
     if (!newestByKey.has(s.matchKey)) newestByKey.set(s.matchKey, s);
   }
   const claimed: Omit<ClaimedDelivery, 'event'>[] = [];
@@ -171,7 +197,25 @@ export async function claimDeliveries(
         .where('claimed_by', '=', opts.workerId)
         .execute();
     }
-    claimed.push({ delivery: mapDelivery({ ...d, subscription_id: signer.id }), signer });
+    claimed.push({
+      delivery: {
+        id: d.id,
+        instance: d.instance,
+        eventId: d.event_id,
+        subscriptionId: signer.id,
+        matchKey: d.match_key,
+        url: d.url,
+        targetHost: d.target_host,
+        attempts: d.attempts,
+        seriesAttempts: d.series_attempts,
+      },
+      signer: {
+        id: signer.id,
+        secret: signer.secret,
+        previousSecret: signer.previousSecret,
+        previousSecretUntil: signer.previousSecretUntil,
+      },
+    });
   }
   if (orphaned.length > 0) {
     await db
@@ -205,9 +249,16 @@ export async function claimDeliveries(
  * owner) to `pending`: the worker's previous run died holding them.
  */
 export async function releaseInFlight(db: Kysely<Database>, workerId: string): Promise<number> {
+  // Due again at once, oldest event first (the claim overwrote the due time with its lease expiry;
+  // a delivery is never due before it is created).
   const res = await db
     .updateTable('deliveries')
-    .set({ status: 'pending', lease_until: null, claimed_by: null })
+    .set((eb) => ({
+      status: 'pending',
+      lease_until: null,
+      claimed_by: null,
+      next_attempt_at: eb.ref('created_at'),
+    }))
     .where('status', '=', 'inFlight')
     .where((eb) => eb.or([eb('claimed_by', '=', workerId), eb('claimed_by', 'is', null)]))
     .executeTakeFirst();
