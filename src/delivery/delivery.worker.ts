@@ -52,8 +52,21 @@ export interface WorkerDeps {
   internal?: InternalTarget;
 }
 
-/** Claimed deliveries a host may hold per its concurrency cap: sends in progress plus a queue. */
+/**
+ * Claimed deliveries (sending plus queued) per unit of concurrency cap: all hosts together, and a
+ * host whose latency is not known yet.
+ */
 const prefetch = 4;
+/**
+ * A host's queue is sized to drain in about this long at its recent latency (Little's law: depth ×
+ * latency / concurrency), between 1 and 16 times its concurrency cap: a fast host is claimed for in
+ * large batches (a claim's cost is mostly per statement), a slow one holds few claims, so queued
+ * claims never come near the end of their lease.
+ */
+const queueBudgetMs = 250;
+const maxPrefetch = 16;
+/** Weight of the newest attempt in a host's latency average. */
+const latencyWeight = 0.2;
 
 /** A webhook POST's result with its `Retry-After` parsed. */
 interface Posted {
@@ -76,6 +89,8 @@ export class DeliveryWorker {
   /** Claimed, not yet sent, per host: the next sends start on completion without a claim round. */
   private readonly queued = new Map<string, Queued[]>();
   private readonly nextSlot = new Map<string, number>();
+  /** Each host's recent attempt latency (ms), a moving average. */
+  private readonly latency = new Map<string, number>();
   /** Each host's configured rate (or none), looked up once. */
   private readonly rates = new Map<string, number | undefined>();
   private readonly sends = new Set<Promise<void>>();
@@ -129,7 +144,7 @@ export class DeliveryWorker {
     }
     const nowMs = now.getTime();
     const capacityOf = (host: string): number => {
-      const room = options.hostConcurrency * prefetch - this.heldBy(host);
+      const room = this.depthOf(host) - this.heldBy(host);
       if (this.rateOf(host) === undefined) return room;
       return (this.nextSlot.get(host) ?? 0) <= nowMs && this.heldBy(host) === 0 ? 1 : 0;
     };
@@ -194,8 +209,8 @@ export class DeliveryWorker {
         this.pump(host);
         // Refill before the host's queue runs dry, if the last claim left some of its work behind
         // (otherwise a claim now would find nothing new: notify, timers and `more` cover the rest).
-        const refill =
-          this.starved.has(host) && this.heldBy(host) <= this.deps.options.hostConcurrency;
+        const low = Math.max(this.deps.options.hostConcurrency, this.depthOf(host) / 4);
+        const refill = this.starved.has(host) && this.heldBy(host) <= low;
         if (refill || this.saturated) {
           this.starved.delete(host);
           this.saturated = false;
@@ -224,6 +239,21 @@ export class DeliveryWorker {
     await this.ticking;
     await this.results.idle();
     await this.deps.sender.close();
+  }
+
+  /** How many claimed deliveries `host` may hold (see queueBudgetMs). */
+  private depthOf(host: string): number {
+    const latency = this.latency.get(host);
+    const factor =
+      latency === undefined
+        ? prefetch
+        : Math.max(1, Math.min(maxPrefetch, Math.floor(queueBudgetMs / Math.max(latency, 1))));
+    return this.deps.options.hostConcurrency * factor;
+  }
+
+  private observeLatency(host: string, ms: number): void {
+    const last = this.latency.get(host);
+    this.latency.set(host, last === undefined ? ms : last + latencyWeight * (ms - last));
   }
 
   private rateOf(host: string): number | undefined {
@@ -273,6 +303,7 @@ export class DeliveryWorker {
     const { delivery, event } = c;
     const sent = await this.attempt(c, now);
     if (this.abort.signal.aborted) return;
+    this.observeLatency(delivery.targetHost, sent.latencyMs);
     const seriesAttempt = delivery.seriesAttempts + 1;
     const decision = decideNext(
       {

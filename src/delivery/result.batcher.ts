@@ -11,7 +11,7 @@ import type { DeliveryResult, NewEvent, StateStore } from '../state/index.js';
 import { newEventId } from '../triggers/index.js';
 import { redactUrl } from './url.safety.js';
 
-const recordWindowMs = 5;
+const recordWindowMs = 20;
 const recordBatch = 256;
 
 export interface ResultBatcherDeps {
