@@ -1,10 +1,13 @@
 /**
- * Outbound POSTs through one undici keep-alive agent. No retries and no redirects here: a 3xx is
- * returned as is (a failure), retries live in the outbox. Connect and total timeouts bound every
- * attempt (the total one by a single sweep timer over the requests in flight, not a timer each); the
- * connection lookup refuses private addresses unless allowed.
+ * Outbound requests through one undici keep-alive agent, on its dispatch handler API: no abort
+ * signal, body stream or promise per request beyond the one returned, since this runs once per
+ * delivery. No retries and no redirects here: a 3xx is returned as is (a failure), retries live in
+ * the outbox. Connect and total timeouts bound every attempt (the total one by a single sweep timer
+ * over the requests in flight, not a timer each); the connection lookup refuses private addresses
+ * unless allowed. At most 64 KiB of a response is read: past that the connection is dropped, and
+ * the status already received stands.
  */
-import { Agent, request } from 'undici';
+import { Agent, type Dispatcher } from 'undici';
 import { describeUnknown } from '../errors/index.js';
 import { createGuardedLookup, isRefusedLiteral, type TargetPolicy } from './url.safety.js';
 
@@ -33,15 +36,21 @@ export interface SendRequest {
   readBody?: boolean;
 }
 
-interface Pending {
+const maxResponseBytes = 64 * 1024;
+const maxResponseText = 2048;
+
+/** A request in flight: the sweep aborts it past its deadline or when its caller's signal aborts. */
+interface InFlight {
   deadline: number;
   outer: AbortSignal;
+  /** Set once undici starts the request; an abort asked for earlier waits in `abortWith`. */
+  controller: Dispatcher.DispatchController | undefined;
+  abortWith: Error | undefined;
 }
 
 export class WebhookSender {
   private readonly agent: Agent;
-  /** Requests in flight: aborted when past their deadline or when the caller's signal aborts. */
-  private readonly pending = new Map<AbortController, Pending>();
+  private readonly inFlight = new Set<InFlight>();
   private sweeper: NodeJS.Timeout | undefined;
   private readonly sweepEveryMs: number;
 
@@ -56,20 +65,24 @@ export class WebhookSender {
     this.sweepEveryMs = Math.min(250, Math.max(5, options.timeoutMs / 10));
   }
 
-  /** An abort signal for one request, ended by the sweep at its deadline or with `outer`. */
-  private track(outer: AbortSignal): AbortController {
-    const ac = new AbortController();
-    this.pending.set(ac, { deadline: performance.now() + this.options.timeoutMs, outer });
+  private track(outer: AbortSignal): InFlight {
+    const f: InFlight = {
+      deadline: performance.now() + this.options.timeoutMs,
+      outer,
+      controller: undefined,
+      abortWith: undefined,
+    };
+    this.inFlight.add(f);
     if (!this.sweeper) {
       this.sweeper = setInterval(() => this.sweep(), this.sweepEveryMs);
       this.sweeper.unref();
     }
-    return ac;
+    return f;
   }
 
-  private untrack(ac: AbortController): void {
-    this.pending.delete(ac);
-    if (this.pending.size === 0) {
+  private untrack(f: InFlight): void {
+    this.inFlight.delete(f);
+    if (this.inFlight.size === 0) {
       clearInterval(this.sweeper);
       this.sweeper = undefined;
     }
@@ -77,9 +90,12 @@ export class WebhookSender {
 
   private sweep(): void {
     const at = performance.now();
-    for (const [ac, p] of this.pending) {
-      if (p.outer.aborted) ac.abort(p.outer.reason);
-      else if (p.deadline <= at) ac.abort(new DOMException('attempt timed out', 'TimeoutError'));
+    for (const f of this.inFlight) {
+      if (f.abortWith) continue;
+      if (f.outer.aborted) f.abortWith = toError(f.outer.reason);
+      else if (f.deadline <= at)
+        f.abortWith = new DOMException('attempt timed out', 'TimeoutError');
+      if (f.abortWith) f.controller?.abort(f.abortWith);
     }
   }
 
@@ -93,59 +109,114 @@ export class WebhookSender {
   }
 
   /** Any method (the flows' HTTP, Teams and Slack actions), under the same rules as `send`. */
-  async request(req: SendRequest): Promise<SendResult> {
+  request(req: SendRequest): Promise<SendResult> {
     const { url, signal } = req;
-    const started = performance.now();
-    const latency = (): number => Math.round((performance.now() - started) * 100) / 100;
     if (isRefusedLiteral(url, this.options)) {
-      return {
+      return Promise.resolve({
         statusCode: null,
         retryAfter: undefined,
         latencyMs: 0,
         error: 'target address refused (private or loopback)',
-      };
+      });
     }
     if (signal.aborted) {
-      return { statusCode: null, retryAfter: undefined, latencyMs: 0, error: 'server stopping' };
-    }
-    const ac = this.track(signal);
-    try {
-      const res = await request(url, {
-        method: req.method,
-        headers: req.headers,
-        body: req.body ?? null,
-        dispatcher: this.agent,
-        signal: ac.signal,
-      });
-      // Read (or drop) the body so the connection returns to the pool.
-      let responseText: string | undefined;
-      if (req.readBody) responseText = await readStart(res.body, 2048);
-      else await res.body.dump({ limit: 64 * 1024 });
-      const ra = res.headers['retry-after'];
-      return {
-        ...(responseText !== undefined && { responseText }),
-        statusCode: res.statusCode,
-        retryAfter: Array.isArray(ra) ? ra[0] : ra,
-        latencyMs: latency(),
-        error: res.statusCode >= 300 && res.statusCode < 400 ? 'redirects are not followed' : null,
-      };
-    } catch (e) {
-      const timedOut = isTimeout(e);
-      return {
+      return Promise.resolve({
         statusCode: null,
         retryAfter: undefined,
-        latencyMs: latency(),
-        error: timedOut ? `no response within ${this.options.timeoutMs} ms` : describeErrorChain(e),
-      };
-    } finally {
-      this.untrack(ac);
+        latencyMs: 0,
+        error: 'server stopping',
+      });
     }
+    let target: URL;
+    try {
+      target = new URL(url);
+    } catch (e) {
+      return Promise.resolve({
+        statusCode: null,
+        retryAfter: undefined,
+        latencyMs: 0,
+        error: describeUnknown(e),
+      });
+    }
+    const started = performance.now();
+    const latency = (): number => Math.round((performance.now() - started) * 100) / 100;
+    const f = this.track(signal);
+    return new Promise<SendResult>((resolve) => {
+      let statusCode: number | null = null;
+      let retryAfter: string | undefined;
+      let text: string | undefined = req.readBody ? '' : undefined;
+      let bytes = 0;
+      let settled = false;
+      const settle = (error: string | null): void => {
+        if (settled) return;
+        settled = true;
+        this.untrack(f);
+        resolve({
+          ...(text !== undefined && { responseText: text.slice(0, maxResponseText) }),
+          statusCode,
+          retryAfter,
+          latencyMs: latency(),
+          error:
+            error ??
+            (statusCode !== null && statusCode >= 300 && statusCode < 400
+              ? 'redirects are not followed'
+              : null),
+        });
+      };
+      const handler: Dispatcher.DispatchHandler = {
+        onRequestStart: (controller) => {
+          f.controller = controller;
+          if (f.abortWith) controller.abort(f.abortWith);
+        },
+        onResponseStart: (_controller, status, headers) => {
+          statusCode = status;
+          const ra = headers['retry-after'];
+          retryAfter = Array.isArray(ra) ? ra[0] : ra;
+        },
+        onResponseData: (controller, chunk) => {
+          bytes += chunk.length;
+          if (text !== undefined && text.length < maxResponseText) text += chunk.toString('utf8');
+          if (bytes > maxResponseBytes) {
+            settle(null);
+            controller.abort(new Error('response body over 64 KiB: connection dropped'));
+          }
+        },
+        onResponseEnd: () => settle(null),
+        onResponseError: (_controller, e) => {
+          statusCode = null;
+          settle(
+            isTimeout(e)
+              ? `no response within ${this.options.timeoutMs} ms`
+              : describeErrorChain(e),
+          );
+        },
+      };
+      try {
+        this.agent.dispatch(
+          {
+            origin: target.origin,
+            path: `${target.pathname}${target.search}`,
+            method: req.method,
+            headers: req.headers,
+            body: req.body ?? null,
+          },
+          handler,
+        );
+      } catch (e) {
+        // Refused before sending (an invalid header value, say).
+        settle(describeErrorChain(e));
+      }
+    });
   }
 
   async close(): Promise<void> {
     clearInterval(this.sweeper);
     await this.agent.destroy();
   }
+}
+
+function toError(reason: unknown): Error {
+  return reason instanceof Error ? reason : new Error(describeUnknown(reason));
 }
 
 /** Our deadline (the sweep), or undici's own headers and body timeouts (both set to the total). */
@@ -165,11 +236,4 @@ function describeErrorChain(e: unknown): string {
   const cause = e instanceof Error ? (e.cause as { code?: string } | undefined) : undefined;
   const code = (e as { code?: string } | null)?.code ?? cause?.code;
   return code ? `${describeUnknown(e)} (${code})` : describeUnknown(e);
-}
-
-/** The first `max` characters of a body, reading (and dropping) the rest so memory stays bounded. */
-async function readStart(body: AsyncIterable<Buffer>, max: number): Promise<string> {
-  let text = '';
-  for await (const chunk of body) if (text.length < max) text += chunk.toString('utf8');
-  return text.slice(0, max);
 }
