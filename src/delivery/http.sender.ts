@@ -138,59 +138,12 @@ export class WebhookSender {
         error: describeUnknown(e),
       });
     }
-    const started = performance.now();
-    const latency = (): number => Math.round((performance.now() - started) * 100) / 100;
     const f = this.track(signal);
     return new Promise<SendResult>((resolve) => {
-      let statusCode: number | null = null;
-      let retryAfter: string | undefined;
-      let text: string | undefined = req.readBody ? '' : undefined;
-      let bytes = 0;
-      let settled = false;
-      const settle = (error: string | null): void => {
-        if (settled) return;
-        settled = true;
+      const reader = new ResponseReader(f, req.readBody === true, this.options.timeoutMs, (r) => {
         this.untrack(f);
-        resolve({
-          ...(text !== undefined && { responseText: text.slice(0, maxResponseText) }),
-          statusCode,
-          retryAfter,
-          latencyMs: latency(),
-          error:
-            error ??
-            (statusCode !== null && statusCode >= 300 && statusCode < 400
-              ? 'redirects are not followed'
-              : null),
-        });
-      };
-      const handler: Dispatcher.DispatchHandler = {
-        onRequestStart: (controller) => {
-          f.controller = controller;
-          if (f.abortWith) controller.abort(f.abortWith);
-        },
-        onResponseStart: (_controller, status, headers) => {
-          statusCode = status;
-          const ra = headers['retry-after'];
-          retryAfter = Array.isArray(ra) ? ra[0] : ra;
-        },
-        onResponseData: (controller, chunk) => {
-          bytes += chunk.length;
-          if (text !== undefined && text.length < maxResponseText) text += chunk.toString('utf8');
-          if (bytes > maxResponseBytes) {
-            settle(null);
-            controller.abort(new Error('response body over 64 KiB: connection dropped'));
-          }
-        },
-        onResponseEnd: () => settle(null),
-        onResponseError: (_controller, e) => {
-          statusCode = null;
-          settle(
-            isTimeout(e)
-              ? `no response within ${this.options.timeoutMs} ms`
-              : describeErrorChain(e),
-          );
-        },
-      };
+        resolve(r);
+      });
       try {
         this.agent.dispatch(
           {
@@ -200,11 +153,11 @@ export class WebhookSender {
             headers: req.headers,
             body: req.body ?? null,
           },
-          handler,
+          reader,
         );
       } catch (e) {
         // Refused before sending (an invalid header value, say).
-        settle(describeErrorChain(e));
+        reader.onResponseError(undefined, e as Error);
       }
     });
   }
@@ -212,6 +165,78 @@ export class WebhookSender {
   async close(): Promise<void> {
     clearInterval(this.sweeper);
     await this.agent.destroy();
+  }
+}
+
+/**
+ * One response as undici's dispatch handler delivers it: the status and `Retry-After`, at most 2 KiB
+ * of text when asked for, at most 64 KiB read in all. A class rather than closures: it is made once
+ * per attempt.
+ */
+class ResponseReader implements Dispatcher.DispatchHandler {
+  private statusCode: number | null = null;
+  private retryAfter: string | undefined;
+  private text: string | undefined;
+  private bytes = 0;
+  private settled = false;
+  private readonly started = performance.now();
+
+  constructor(
+    private readonly flight: InFlight,
+    readBody: boolean,
+    private readonly timeoutMs: number,
+    private readonly done: (r: SendResult) => void,
+  ) {
+    if (readBody) this.text = '';
+  }
+
+  onRequestStart(controller: Dispatcher.DispatchController): void {
+    this.flight.controller = controller;
+    if (this.flight.abortWith) controller.abort(this.flight.abortWith);
+  }
+
+  onResponseStart(
+    _controller: Dispatcher.DispatchController,
+    statusCode: number,
+    headers: Record<string, string | string[] | undefined>,
+  ): void {
+    this.statusCode = statusCode;
+    const ra = headers['retry-after'];
+    this.retryAfter = Array.isArray(ra) ? ra[0] : ra;
+  }
+
+  onResponseData(controller: Dispatcher.DispatchController, chunk: Buffer): void {
+    this.bytes += chunk.length;
+    if (this.text !== undefined && this.text.length < maxResponseText) {
+      this.text += chunk.toString('utf8');
+    }
+    if (this.bytes > maxResponseBytes) {
+      this.settle(null);
+      controller.abort(new Error('response body over 64 KiB: connection dropped'));
+    }
+  }
+
+  onResponseEnd(): void {
+    this.settle(null);
+  }
+
+  onResponseError(_controller: Dispatcher.DispatchController | undefined, e: Error): void {
+    this.statusCode = null;
+    this.settle(isTimeout(e) ? `no response within ${this.timeoutMs} ms` : describeErrorChain(e));
+  }
+
+  private settle(error: string | null): void {
+    if (this.settled) return;
+    this.settled = true;
+    const code = this.statusCode;
+    this.done({
+      ...(this.text !== undefined && { responseText: this.text.slice(0, maxResponseText) }),
+      statusCode: code,
+      retryAfter: this.retryAfter,
+      latencyMs: Math.round((performance.now() - this.started) * 100) / 100,
+      error:
+        error ?? (code !== null && code >= 300 && code < 400 ? 'redirects are not followed' : null),
+    });
   }
 }
 
