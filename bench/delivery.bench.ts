@@ -6,7 +6,7 @@
  * outbox (SQLite file, WAL): claim, sign, POST, and the attempt durably recorded (the clock stops
  * after `drain()`, when every result is written), against a raw undici keep-alive POST loop with the
  * same concurrency (the per-host cap), the same body and the same header set (signed once) to the
- * same receiver in the same run. The receiver runs in a worker thread (its own event loop). The load
+ * same receiver in the same run, after one uncounted warm-up run of each. The receiver runs in a worker thread (its own event loop). The load
  * average is printed: other processes on the machine skew both sides.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -210,7 +210,9 @@ try {
   const pct = (p: number) => sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))]!;
   const ours: number[] = [];
   const baseline: number[] = [];
-  await runBaseline(); // warm the receiver and the loopback path
+  // Warm both sides alike (the JIT, the receiver, the loopback path); these runs are not counted.
+  await runBaseline();
+  await runOurs(mkdtempSync(join(work, 'warm-')));
   for (let i = 0; i < runs; i++) {
     if (i % 2 === 0) {
       ours.push(await runOurs(mkdtempSync(join(work, 'tp-'))));
