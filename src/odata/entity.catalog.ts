@@ -154,6 +154,52 @@ export async function describeEntity(
 }
 
 /**
+ * Whether an entity's table is stored with its rows in strictly increasing order of its one-column
+ * key: reads in key order can then stream in storage order and stop at `$top` instead of sorting
+ * every match.
+ */
+export type KeyOrderReader = (wh: InstanceWarehouse, entity: EntityInfo) => Promise<boolean>;
+
+/**
+ * Checks, once per table and warehouse write, that the rows are stored (in `rowid` order, the order
+ * a scan returns them in) with a non-null, strictly increasing one-column key — as the merge stage
+ * writes `Customer`. Views, composite keys and tables with an overlay answer false; so does any
+ * table while a write runs (nothing is cached then).
+ */
+export function createKeyOrderCache(): KeyOrderReader {
+  const cached = new Map<string, { stamp: number; tables: Map<string, Promise<boolean>> }>();
+  return (wh, entity) => {
+    if (entity.key.length !== 1 || entity.overlay) return Promise.resolve(false);
+    const stamp = wh.catalogStamp();
+    if (stamp === undefined) return Promise.resolve(false);
+    let hit = cached.get(wh.instance);
+    if (hit?.stamp !== stamp) {
+      hit = { stamp, tables: new Map() };
+      cached.set(wh.instance, hit);
+    }
+    let sorted = hit.tables.get(entity.name);
+    if (!sorted) {
+      sorted = readKeyOrder(wh, entity.name, entity.key[0]!);
+      hit.tables.set(entity.name, sorted);
+    }
+    return sorted;
+  };
+}
+
+async function readKeyOrder(wh: InstanceWarehouse, table: string, key: string): Promise<boolean> {
+  const k = quoteIdent(key);
+  try {
+    const [r] = await wh.query(
+      `SELECT count(*) FILTER (WHERE k IS NULL OR p >= k)::BIGINT AS bad FROM (
+         SELECT ${k} AS k, lag(${k}) OVER (ORDER BY rowid) AS p FROM ${quoteIdent(table)})`,
+    );
+    return Number(r?.bad ?? 1) === 0;
+  } catch {
+    return false; // a view has no rowid: not stored in any order we can rely on
+  }
+}
+
+/**
  * Gives every entity with a one-column key an ART index on it, so Get item is a point lookup rather
  * than a scan. A refresh that replaces a table drops its index; the snapshot stage calls this after
  * each processing refresh.

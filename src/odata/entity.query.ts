@@ -9,6 +9,7 @@
  */
 import { ErrorCode, err, makeError, ok, type AppError, type Result } from '../errors/index.js';
 import { quoteIdent, type InstanceWarehouse, type Row } from '../warehouse/index.js';
+import type { KeyOrderReader } from './entity.catalog.js';
 import type { EntityColumn, EntityInfo } from './entity.types.js';
 import { compileFilter } from './filter.compiler.js';
 import { parseFilter } from './filter.parser.js';
@@ -93,11 +94,13 @@ function keysetCondition(
   return ors.length === 0 ? 'FALSE' : `(${ors.join(' OR ')})`;
 }
 
+/** `keyOrder` says whether the entity's table is stored in key order (see createKeyOrderCache). */
 export async function queryItems(
   wh: InstanceWarehouse,
   entity: EntityInfo,
   q: ItemsQuery,
   now: Date,
+  keyOrder: KeyOrderReader = () => Promise.resolve(false),
 ): Promise<Result<ItemsPage>> {
   const select = parseSelect(q.select, entity.columns);
   if (!select.ok) return err(optionError(select.error));
@@ -142,10 +145,21 @@ export async function queryItems(
     where.push(keysetCondition(order, token.value.values, types, params));
   }
   const whereSql = where.length > 0 ? `WHERE ${where.join(' AND ')}` : '';
+  // In key order over a table stored in key order, a scan returns rows in page order already
+  // (DuckDB keeps insertion order for a query without ORDER BY): no sort of every match, and the
+  // scan stops once the page is full.
+  const storageOrder =
+    order.length === 1 &&
+    order[0]!.column === entity.key[0] &&
+    !order[0]!.desc &&
+    (await keyOrder(wh, entity));
+  const orderSql = storageOrder
+    ? ''
+    : `ORDER BY ${order.map((o) => `e.${quoteIdent(o.column)} ${o.desc ? 'DESC' : 'ASC'} NULLS LAST`).join(', ')}`;
   const cursor = order.map((o, i) => `CAST(e.${quoteIdent(o.column)} AS VARCHAR) AS "__k${i}"`);
   const sql = `SELECT ${select.value.map((c) => `e.${quoteIdent(c)}`).join(', ')}, ${cursor.join(', ')}
     FROM ${from} e ${whereSql}
-    ORDER BY ${order.map((o) => `e.${quoteIdent(o.column)} ${o.desc ? 'DESC' : 'ASC'} NULLS LAST`).join(', ')}
+    ${orderSql}
     LIMIT ${q.top + 1} OFFSET ${q.skiptoken === undefined ? q.skip : 0}`;
   const [rows, counted] = await Promise.all([
     wh.query(sql, params.values),

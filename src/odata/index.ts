@@ -7,7 +7,9 @@ export {
   describeEntity,
   indexEntityKeys,
   createTableColumnsCache,
+  createKeyOrderCache,
   type TableColumnsReader,
+  type KeyOrderReader,
 } from './entity.catalog.js';
 export type { EntityInfo, EntityColumn, EntityKind } from './entity.types.js';
 export { queryItems, getItem, type ItemsQuery, type ItemsPage } from './entity.query.js';

@@ -5,6 +5,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { ErrorCode, makeError } from '../../errors/index.js';
 import {
+  createKeyOrderCache,
   createTableColumnsCache,
   describeEntity,
   getItem,
@@ -89,6 +90,7 @@ function nextLink(req: FastifyRequest, q: ItemsQuerystringT, token: string): str
 export function registerDataRoutes(app: FastifyInstance, deps: ApiDeps): void {
   // Column lists come from the catalog once per warehouse write, not once per request.
   const readTables = createTableColumnsCache();
+  const readKeyOrder = createKeyOrderCache();
   const entityOr404 = async (
     instance: string,
     name: string,
@@ -175,6 +177,7 @@ export function registerDataRoutes(app: FastifyInstance, deps: ApiDeps): void {
           skiptoken: q.$skiptoken,
         },
         deps.now(),
+        readKeyOrder,
       );
       if (!page.ok) return sendProblem(reply, page.error);
       return {
