@@ -3,7 +3,9 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import {
   DuckDBInstance,
+  JSDuckDBValueConverter,
   type DuckDBConnection,
+  type DuckDBMaterializedResult,
   type DuckDBPreparedStatement,
 } from '@duckdb/node-api';
 import type {
@@ -34,9 +36,26 @@ function normalizeRow(row: Record<string, unknown>): Row {
   return row;
 }
 
+/**
+ * The rows of a materialized result as JS objects (what `getRowObjectsJS` gives), read from its
+ * chunks synchronously: a reader would fetch each chunk through another round trip to DuckDB's
+ * thread pool, one more wait per query for a point lookup.
+ */
+function rowsOf(result: DuckDBMaterializedResult): Row[] {
+  const names = result.deduplicatedColumnNames();
+  const rows: Row[] = [];
+  for (let c = 0; c < result.chunkCount; c++) {
+    for (const values of result.getChunk(c).convertRows(JSDuckDBValueConverter)) {
+      const row: Record<string, unknown> = {};
+      for (let i = 0; i < names.length; i++) row[names[i]!] = values[i];
+      rows.push(normalizeRow(row));
+    }
+  }
+  return rows;
+}
+
 async function readAll(con: DuckDBConnection, sql: string, params?: SqlValue[]): Promise<Row[]> {
-  const reader = await con.runAndReadAll(sql, params);
-  return reader.getRowObjectsJS().map((r) => normalizeRow(r as Record<string, unknown>));
+  return rowsOf(await con.run(sql, params));
 }
 
 /** Idle reader connections kept open, and prepared statements kept per reader. */
@@ -73,8 +92,7 @@ async function readPrepared(reader: Reader, sql: string, params?: SqlValue[]): P
   reader.statements.set(sql, st); // most recently used last
   st.clearBindings();
   if (params && params.length > 0) st.bind(params);
-  const result = await st.runAndReadAll();
-  return result.getRowObjectsJS().map((r) => normalizeRow(r as Record<string, unknown>));
+  return rowsOf(await st.run());
 }
 
 class DuckDbInstanceWarehouse implements InstanceWarehouse {
