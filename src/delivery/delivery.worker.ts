@@ -143,10 +143,19 @@ export class DeliveryWorker {
       return 0;
     }
     const nowMs = now.getTime();
+    // Each host's room as this claim sees it, fixed at its first use: sends keep completing while
+    // a claim runs (an asynchronous one, on PostgreSQL, for a while).
+    const room = new Map<string, number>();
     const capacityOf = (host: string): number => {
-      const room = this.depthOf(host) - this.heldBy(host);
-      if (this.rateOf(host) === undefined) return room;
-      return (this.nextSlot.get(host) ?? 0) <= nowMs && this.heldBy(host) === 0 ? 1 : 0;
+      let r = room.get(host);
+      if (r === undefined) {
+        r = this.depthOf(host) - this.heldBy(host);
+        if (this.rateOf(host) !== undefined) {
+          r = (this.nextSlot.get(host) ?? 0) <= nowMs && this.heldBy(host) === 0 ? 1 : 0;
+        }
+        room.set(host, r);
+      }
+      return r;
     };
     const hosts = new Set([...this.perHost.keys(), ...this.queued.keys(), ...this.nextSlot.keys()]);
     const claimedAt = performance.now();
@@ -168,9 +177,17 @@ export class DeliveryWorker {
       else this.queued.set(host, [{ claimed: c, now, claimedAt }]);
     }
     this.more = claimed.length >= limit;
+    // A host whose claim was capped by its room, not by what was due, may have more due work: a
+    // completion that brings its queue low claims again.
+    const taken = new Map<string, number>();
+    for (const c of claimed) {
+      const host = c.delivery.targetHost;
+      taken.set(host, (taken.get(host) ?? 0) + 1);
+      hosts.add(host);
+    }
     this.starved.clear();
-    for (const c of claimed) hosts.add(c.delivery.targetHost);
-    for (const host of hosts) if (capacityOf(host) <= 0) this.starved.add(host);
+    for (const host of hosts)
+      if ((taken.get(host) ?? 0) >= capacityOf(host)) this.starved.add(host);
     for (const host of new Set(claimed.map((c) => c.delivery.targetHost))) this.pump(host);
     return claimed.length;
   }
