@@ -13,11 +13,14 @@ afterEach(async () => {
   for (const h of open.splice(0).reverse()) await h.close();
 });
 
-async function setup(timeoutMs = 15_000): Promise<{ rx: Receiver; sender: WebhookSender }> {
+async function setup(
+  timeoutMs = 15_000,
+  allowPrivateTargets = true,
+): Promise<{ rx: Receiver; sender: WebhookSender }> {
   const rx = await Receiver.start();
   open.push(rx);
   const sender = new WebhookSender({
-    allowPrivateTargets: true,
+    allowPrivateTargets,
     allowHttpHosts: [],
     connectTimeoutMs: 5_000,
     timeoutMs,
@@ -72,5 +75,20 @@ void describe('webhook sender', () => {
     const bad = await sender.send(rx.url('/a'), { 'x-bad': 'a\nb' }, body, live());
     assert.equal(bad.statusCode, null);
     assert.match(bad.error ?? '', /header/i);
+  });
+
+  void it('refuses a loopback address unless private targets are allowed, and a malformed url', async () => {
+    const { rx, sender } = await setup(15_000, false);
+    for (let i = 0; i < 2; i++) {
+      const sent = await sender.send(rx.url('/a'), {}, body, live());
+      assert.deepEqual(
+        [sent.statusCode, sent.error],
+        [null, 'target address refused (private or loopback)'],
+      );
+    }
+    assert.equal(rx.received.length, 0);
+    const bad = await sender.send('not a url', {}, body, live());
+    assert.equal(bad.statusCode, null);
+    assert.match(bad.error ?? '', /url/i);
   });
 });

@@ -48,7 +48,17 @@ interface InFlight {
   abortWith: Error | undefined;
 }
 
+interface Target {
+  origin: string;
+  path: string;
+  refused: boolean;
+}
+
+/** Parsed urls kept (one per subscription url in practice); the cache is dropped when full. */
+const maxCachedTargets = 4096;
+
 export class WebhookSender {
+  private readonly targets = new Map<string, Target>();
   private readonly agent: Agent;
   private readonly inFlight = new Set<InFlight>();
   private sweeper: NodeJS.Timeout | undefined;
@@ -111,33 +121,12 @@ export class WebhookSender {
   /** Any method (the flows' HTTP, Teams and Slack actions), under the same rules as `send`. */
   request(req: SendRequest): Promise<SendResult> {
     const { url, signal } = req;
-    if (isRefusedLiteral(url, this.options)) {
-      return Promise.resolve({
-        statusCode: null,
-        retryAfter: undefined,
-        latencyMs: 0,
-        error: 'target address refused (private or loopback)',
-      });
-    }
-    if (signal.aborted) {
-      return Promise.resolve({
-        statusCode: null,
-        retryAfter: undefined,
-        latencyMs: 0,
-        error: 'server stopping',
-      });
-    }
-    let target: URL;
-    try {
-      target = new URL(url);
-    } catch (e) {
-      return Promise.resolve({
-        statusCode: null,
-        retryAfter: undefined,
-        latencyMs: 0,
-        error: describeUnknown(e),
-      });
-    }
+    const fail = (error: string): Promise<SendResult> =>
+      Promise.resolve({ statusCode: null, retryAfter: undefined, latencyMs: 0, error });
+    const target = this.targetOf(url);
+    if ('error' in target) return fail(target.error);
+    if (target.refused) return fail('target address refused (private or loopback)');
+    if (signal.aborted) return fail('server stopping');
     const f = this.track(signal);
     return new Promise<SendResult>((resolve) => {
       const reader = new ResponseReader(f, req.readBody === true, this.options.timeoutMs, (r) => {
@@ -148,7 +137,7 @@ export class WebhookSender {
         this.agent.dispatch(
           {
             origin: target.origin,
-            path: `${target.pathname}${target.search}`,
+            path: target.path,
             method: req.method,
             headers: req.headers,
             body: req.body ?? null,
@@ -160,6 +149,26 @@ export class WebhookSender {
         reader.onResponseError(undefined, e as Error);
       }
     });
+  }
+
+  /** A url's origin and path, and whether the policy refuses its address (parsed once per url). */
+  private targetOf(url: string): Target | { error: string } {
+    const hit = this.targets.get(url);
+    if (hit) return hit;
+    let parsed: URL;
+    try {
+      parsed = new URL(url);
+    } catch (e) {
+      return { error: describeUnknown(e) };
+    }
+    const target: Target = {
+      origin: parsed.origin,
+      path: `${parsed.pathname}${parsed.search}`,
+      refused: isRefusedLiteral(url, this.options),
+    };
+    if (this.targets.size >= maxCachedTargets) this.targets.clear();
+    this.targets.set(url, target);
+    return target;
   }
 
   async close(): Promise<void> {
