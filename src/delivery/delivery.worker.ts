@@ -14,13 +14,12 @@
 import type { Logger } from 'pino';
 import { describeUnknown } from '../errors/index.js';
 import type { ClaimedDelivery, StateStore } from '../state/index.js';
-import { envelopeOf } from '../triggers/index.js';
 import type { WebhookSender } from './http.sender.js';
-import { isInternalUrl, type InternalOutcome, type InternalTarget } from './internal.target.js';
-import { decideNext, parseRetryAfter, type RetrySchedule } from './retry.policy.js';
+import type { InternalTarget } from './internal.target.js';
+import { decideNext, type RetrySchedule } from './retry.policy.js';
 import { redactUrl } from './url.safety.js';
 import { ResultBatcher } from './result.batcher.js';
-import { buildWebhookHeaders } from './webhook.signing.js';
+import { AttemptRunner } from './webhook.attempt.js';
 
 export interface WorkerOptions {
   schedule: RetrySchedule;
@@ -68,14 +67,6 @@ const maxPrefetch = 16;
 /** Weight of the newest attempt in a host's latency average. */
 const latencyWeight = 0.2;
 
-/** A webhook POST's result with its `Retry-After` parsed. */
-interface Posted {
-  statusCode: number | null;
-  retryAfterMs: number | null;
-  latencyMs: number;
-  error: string | null;
-}
-
 interface Queued {
   claimed: ClaimedDelivery;
   now: Date;
@@ -95,8 +86,6 @@ export class DeliveryWorker {
   private readonly rates = new Map<string, number | undefined>();
   private readonly sends = new Set<Promise<void>>();
   private readonly abort = new AbortController();
-  /** The serialised envelope of each claimed event (deliveries of one event share the object). */
-  private readonly bodies = new WeakMap<object, string>();
   private ticking: Promise<void> | undefined;
   private again = false;
   /** The last claim filled its batch: more may be due right now. */
@@ -109,8 +98,10 @@ export class DeliveryWorker {
   private timer: NodeJS.Timeout | undefined;
 
   private readonly results: ResultBatcher;
+  private readonly attempts: AttemptRunner;
 
   constructor(private readonly deps: WorkerDeps) {
+    this.attempts = new AttemptRunner(deps.sender, deps.internal, this.abort.signal);
     this.results = new ResultBatcher({
       state: deps.state,
       log: deps.log,
@@ -281,44 +272,9 @@ export class DeliveryWorker {
     return rate;
   }
 
-  /** One attempt: a signed POST to a webhook url, or a run of an internal target (a flow). */
-  private attempt(c: ClaimedDelivery, now: Date): Promise<InternalOutcome | Posted> {
-    if (!isInternalUrl(c.delivery.url)) return this.post(c, now);
-    if (!this.deps.internal) {
-      return Promise.resolve({
-        verdict: 'permanent',
-        statusCode: null,
-        retryAfterMs: null,
-        latencyMs: 0,
-        error: 'no runner for internal targets in this process',
-      });
-    }
-    return this.deps.internal.run(c, now, this.abort.signal);
-  }
-
-  private async post(c: ClaimedDelivery, now: Date): Promise<Posted> {
-    const { delivery, event, signer } = c;
-    let body = this.bodies.get(event);
-    if (body === undefined) {
-      body = JSON.stringify(envelopeOf(event));
-      this.bodies.set(event, body);
-    }
-    const secrets = [signer.secret];
-    if (
-      signer.previousSecret &&
-      signer.previousSecretUntil &&
-      signer.previousSecretUntil > now.toISOString()
-    ) {
-      secrets.push(signer.previousSecret);
-    }
-    const headers = buildWebhookHeaders(event.id, now, body, secrets);
-    const sent = await this.deps.sender.send(delivery.url, { ...headers }, body, this.abort.signal);
-    return { ...sent, retryAfterMs: parseRetryAfter(sent.retryAfter, now) };
-  }
-
   private async deliver(c: ClaimedDelivery, now: Date): Promise<void> {
     const { delivery, event } = c;
-    const sent = await this.attempt(c, now);
+    const sent = await this.attempts.run(c, now);
     if (this.abort.signal.aborted) return;
     this.observeLatency(delivery.targetHost, sent.latencyMs);
     const seriesAttempt = delivery.seriesAttempts + 1;

@@ -4,6 +4,7 @@
  */
 import type { Kysely } from 'kysely';
 import * as claims from './claims.store.js';
+import * as results from './results.store.js';
 import type { StateDialect } from './claims.store.js';
 import * as deliveries from './deliveries.store.js';
 import * as outbox from './outbox.store.js';
@@ -100,8 +101,8 @@ export abstract class TriggersStateStore {
     return outbox.nextDueAt(this.db);
   }
 
-  recordDeliveryResults(results: DeliveryResult[], opts: RecordOptions): Promise<NewEvent[]> {
-    return claims.recordDeliveryResults(this.db, results, opts);
+  recordDeliveryResults(batch: DeliveryResult[], opts: RecordOptions): Promise<NewEvent[]> {
+    return results.recordDeliveryResults(this.db, batch, opts);
   }
 
   listDeliveries(instance: string, query: DeliveryQuery): Promise<DeliveryRow[]> {

@@ -1,0 +1,162 @@
+/**
+ * Results of delivery attempts, shared by every Kysely dialect (the claim protocol:
+ * `claims.store.ts`). A batch is one transaction: the attempt log, the delivery rows this worker
+ * still holds (`claimed_by`; a taken-over claim is not overwritten, its attempt is still logged),
+ * each url's failure run on its live subscriptions, and the disabling of subscriptions whose target
+ * is gone (410) or has failed for too long, with their `subscription.disabled` events.
+ */
+import type { Kysely, Transaction } from 'kysely';
+import { appendEventRows } from './outbox.store.js';
+import { mapSubscription } from './state.mappers.js';
+import type { Database } from './state.schema.js';
+import type { DeliveryResult, NewEvent, RecordOptions, SubscriptionRow } from './state.types.js';
+
+/** Rows per statement in batched writes (well under SQLite's and PostgreSQL's parameter limits). */
+const chunk = 500;
+
+function chunksOf<T>(xs: T[]): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < xs.length; i += chunk) out.push(xs.slice(i, i + chunk));
+  return out;
+}
+
+/** Writes the delivery rows of a batch: one UPDATE per distinct outcome (all 2xx share one). */
+async function updateDeliveries(
+  trx: Transaction<Database>,
+  results: DeliveryResult[],
+  opts: RecordOptions,
+): Promise<void> {
+  const groups = new Map<string, { r: DeliveryResult; ids: string[] }>();
+  for (const r of results) {
+    const key = JSON.stringify([r.status, r.nextAttemptAt, r.attempt.statusCode, r.attempt.error]);
+    const g = groups.get(key);
+    if (g) g.ids.push(r.deliveryId);
+    else groups.set(key, { r, ids: [r.deliveryId] });
+  }
+  for (const { r, ids } of groups.values()) {
+    for (const part of chunksOf(ids)) {
+      await trx
+        .updateTable('deliveries')
+        .set((eb) => ({
+          status: r.status,
+          attempts: eb('attempts', '+', 1),
+          series_attempts: eb('series_attempts', '+', 1),
+          next_attempt_at: r.nextAttemptAt,
+          lease_until: null,
+          claimed_by: null,
+          last_status_code: r.attempt.statusCode,
+          last_error: r.attempt.error,
+          updated_at: opts.now,
+          delivered_at: r.status === 'delivered' ? opts.now : null,
+        }))
+        .where('id', 'in', part)
+        .where('status', '=', 'inFlight')
+        .where('claimed_by', '=', opts.workerId)
+        .execute();
+    }
+  }
+}
+
+/**
+ * Writes attempt outcomes in one transaction: the attempt log, the delivery rows still held by the
+ * worker, each url's failure run on its live subscriptions, and the disabling of subscriptions whose
+ * target is gone (410) or has failed for too long, with their `subscription.disabled` events.
+ * Returns those events.
+ */
+export async function recordDeliveryResults(
+  db: Kysely<Database>,
+  results: DeliveryResult[],
+  opts: RecordOptions,
+): Promise<NewEvent[]> {
+  if (results.length === 0) return [];
+  return db.transaction().execute(async (trx) => {
+    for (const part of chunksOf(results)) {
+      await trx
+        .insertInto('delivery_attempts')
+        .values(
+          part.map((r) => ({
+            delivery_id: r.attempt.deliveryId,
+            attempt: r.attempt.attempt,
+            started_at: r.attempt.startedAt,
+            status_code: r.attempt.statusCode,
+            latency_ms: r.attempt.latencyMs,
+            error: r.attempt.error,
+          })),
+        )
+        .execute();
+    }
+    await updateDeliveries(trx, results, opts);
+    const targets = new Map<
+      string,
+      { instance: string; url: string; ok: boolean; gone: boolean; firstFailedAt: string }
+    >();
+    for (const r of results) {
+      const key = `${r.instance}\n${r.url}`;
+      const t = targets.get(key) ?? {
+        instance: r.instance,
+        url: r.url,
+        ok: false,
+        gone: false,
+        firstFailedAt: r.attempt.startedAt,
+      };
+      t.ok ||= r.status === 'delivered';
+      t.gone ||= r.gone;
+      targets.set(key, t);
+    }
+    const disabled: { sub: SubscriptionRow; reason: 'gone' | 'failing' }[] = [];
+    const healthy = [...targets.values()].filter((t) => t.ok && !t.gone);
+    for (const instance of new Set(healthy.map((t) => t.instance))) {
+      const urls = healthy.filter((t) => t.instance === instance).map((t) => t.url);
+      for (const part of chunksOf(urls)) {
+        await trx
+          .updateTable('subscriptions')
+          .set({ failing_since: null })
+          .where('instance', '=', instance)
+          .where('url', 'in', part)
+          .where('status', '=', 'active')
+          .where('failing_since', 'is not', null)
+          .execute();
+      }
+    }
+    for (const t of targets.values()) {
+      if (t.ok && !t.gone) continue;
+      if (!t.ok) {
+        await trx
+          .updateTable('subscriptions')
+          .set({ failing_since: t.firstFailedAt })
+          .where('instance', '=', t.instance)
+          .where('url', '=', t.url)
+          .where('status', '=', 'active')
+          .where('failing_since', 'is', null)
+          .execute();
+      }
+      const doomed = await trx
+        .selectFrom('subscriptions')
+        .selectAll()
+        .where('instance', '=', t.instance)
+        .where('url', '=', t.url)
+        .where('status', '=', 'active')
+        .where((eb) =>
+          t.gone
+            ? eb.lit(true)
+            : eb.and([
+                eb('failing_since', 'is not', null),
+                eb('failing_since', '<=', opts.disableFailingSince),
+              ]),
+        )
+        .execute();
+      for (const s of doomed) {
+        const reason = t.gone ? 'gone' : 'failing';
+        await trx
+          .updateTable('subscriptions')
+          .set({ status: 'disabled', disabled_reason: reason, updated_at: opts.now })
+          .where('id', '=', s.id)
+          .execute();
+        disabled.push({ sub: mapSubscription({ ...s, status: 'disabled' }), reason });
+      }
+    }
+    const events = disabled.map((d) => opts.disabledEvent(d.sub, d.reason));
+    await appendEventRows(trx, events);
+    return events;
+  });
+}
