@@ -177,10 +177,12 @@ export function createKeyOrderCache(): KeyOrderReader {
       hit = { stamp, tables: new Map() };
       cached.set(wh.instance, hit);
     }
-    let sorted = hit.tables.get(entity.name);
+    // By table and key column: a source's key can change without a warehouse write.
+    const id = `${entity.name}\u0000${entity.key[0]!}`;
+    let sorted = hit.tables.get(id);
     if (!sorted) {
       sorted = readKeyOrder(wh, entity.name, entity.key[0]!);
-      hit.tables.set(entity.name, sorted);
+      hit.tables.set(id, sorted);
     }
     return sorted;
   };

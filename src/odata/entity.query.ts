@@ -11,6 +11,7 @@ import { ErrorCode, err, makeError, ok, type AppError, type Result } from '../er
 import { quoteIdent, type InstanceWarehouse, type Row } from '../warehouse/index.js';
 import type { KeyOrderReader } from './entity.catalog.js';
 import type { EntityColumn, EntityInfo } from './entity.types.js';
+import type { FilterExpr } from './filter.ast.js';
 import { compileFilter } from './filter.compiler.js';
 import { parseFilter } from './filter.parser.js';
 import {
@@ -94,6 +95,25 @@ function keysetCondition(
   return ors.length === 0 ? 'FALSE' : `(${ors.join(' OR ')})`;
 }
 
+/** True when the filter compiles to row-by-row conditions only: no `any()` and no `in` list. */
+function isScanFilter(e: FilterExpr): boolean {
+  switch (e.kind) {
+    case 'literal':
+    case 'member':
+      return true;
+    case 'compare':
+    case 'logical':
+      return isScanFilter(e.left) && isScanFilter(e.right);
+    case 'not':
+      return isScanFilter(e.operand);
+    case 'call':
+      return e.args.every(isScanFilter);
+    case 'in':
+    case 'any':
+      return false;
+  }
+}
+
 /** `keyOrder` says whether the entity's table is stored in key order (see createKeyOrderCache). */
 export async function queryItems(
   wh: InstanceWarehouse,
@@ -116,8 +136,10 @@ export async function queryItems(
   const params = new SqlParams();
   const from = entitySource(entity, params, now);
   const where: string[] = [];
+  let scanOnly = true;
   if (q.filter !== undefined && q.filter.trim() !== '') {
     const parsed = parseFilter(q.filter);
+    scanOnly = parsed.ok && isScanFilter(parsed.expr);
     const compiled = parsed.ok
       ? compileFilter(
           parsed.expr,
@@ -147,8 +169,10 @@ export async function queryItems(
   const whereSql = where.length > 0 ? `WHERE ${where.join(' AND ')}` : '';
   // In key order over a table stored in key order, a scan returns rows in page order already
   // (DuckDB keeps insertion order for a query without ORDER BY): no sort of every match, and the
-  // scan stops once the page is full.
+  // scan stops once the page is full. Only for a plain scan and filter: `any()` (EXISTS) and long
+  // `in` lists become hash joins, whose output is in no particular order.
   const storageOrder =
+    scanOnly &&
     order.length === 1 &&
     order[0]!.column === entity.key[0] &&
     !order[0]!.desc &&
