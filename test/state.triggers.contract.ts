@@ -334,7 +334,16 @@ export function runTriggersStateContract(name: string, open: () => Promise<State
       assert.deepEqual([row.status, row.attempts], ['delivered', 1]);
       assert.equal((await store.listDeliveryAttempts(mine.delivery.id)).length, 2);
       assert.equal(await store.releaseInFlightDeliveries(holder), 0);
-      assert.equal(await store.releaseInFlightDeliveries('w4'), 11);
+      // By id: only the named claims this worker holds go back, due at once.
+      const held = (await store.listDeliveries('default', { limit: 100, offset: 0 })).filter(
+        (d) => d.status === 'inFlight',
+      );
+      const two = held.slice(0, 2).map((d) => d.id);
+      assert.equal(await store.releaseInFlightDeliveries(holder, two), 0);
+      assert.equal(await store.releaseInFlightDeliveries('w4', [...two, mine.delivery.id]), 2);
+      const back = (await store.getDelivery('default', two[0]!))!;
+      assert.deepEqual([back.status, back.nextAttemptAt], ['pending', back.createdAt]);
+      assert.equal(await store.releaseInFlightDeliveries('w4'), 9);
     });
   });
 }

@@ -196,16 +196,18 @@ export class DeliveryWorker {
   /** Starts queued sends of a host up to its concurrency cap. */
   private pump(host: string): void {
     const queue = this.queued.get(host) ?? [];
+    const stale: string[] = [];
+    const { leaseMs, sendTimeoutMs } = this.deps.options;
+    // Time an attempt may need beyond its timeout: the sweep that ends it, the result's write.
+    const margin = Math.min(2_000, (leaseMs - sendTimeoutMs) / 2);
     while (queue.length > 0 && (this.perHost.get(host) ?? 0) < this.deps.options.hostConcurrency) {
       const { claimed, now, claimedAt } = queue.shift()!;
-      const { leaseMs, sendTimeoutMs } = this.deps.options;
-      if (performance.now() - claimedAt + sendTimeoutMs >= leaseMs) {
-        // The lease could run out mid-send and another worker take the delivery: leave it to
-        // expire and be claimed again (at least once, never two concurrent sends).
-        this.deps.log.warn(
-          { delivery: claimed.delivery.id },
-          'claim too old to send; left to expire',
-        );
+      const waited = performance.now() - claimedAt;
+      if (waited + sendTimeoutMs + margin >= leaseMs) {
+        // The lease could run out mid-send and another worker take the delivery (a host that
+        // slowed down after its queue was filled): hand it back instead (never two concurrent
+        // sends; at least once).
+        stale.push(claimed.delivery.id);
         continue;
       }
       this.perHost.set(host, (this.perHost.get(host) ?? 0) + 1);
@@ -228,6 +230,18 @@ export class DeliveryWorker {
       this.sends.add(p);
     }
     if (queue.length === 0) this.queued.delete(host);
+    if (stale.length > 0) this.release(host, stale);
+  }
+
+  /** Hands claims back (pending, due at once) that can no longer be sent within their lease. */
+  private release(host: string, ids: string[]): void {
+    this.deps.log.warn({ host, deliveries: ids.length }, 'claims too old to send; released');
+    this.deps.state.releaseInFlightDeliveries(this.deps.options.workerId, ids).then(
+      () => this.wake(),
+      (e: unknown) =>
+        // Left in flight: claimed again once the lease expires.
+        this.deps.log.error({ err: describeUnknown(e) }, 'could not release stale claims'),
+    );
   }
 
   /** Resolves when every started send has ended and its result is written. */

@@ -101,8 +101,12 @@ async function markClaimed(
       .where((eb) =>
         eb
           .case()
-          .when('status', 'in', ['pending', 'inFlight'])
+          .when('status', '=', 'pending')
           .then(eb('next_attempt_at', '<=', opts.now))
+          // `lease_until` too: a claim written before claims set `next_attempt_at` (an older
+          // server still running in a rolling upgrade) keeps its lease.
+          .when('status', '=', 'inFlight')
+          .then(eb.and([eb('next_attempt_at', '<=', opts.now), eb('lease_until', '<=', opts.now)]))
           .else(eb.lit(false))
           .end(),
       )
@@ -230,10 +234,15 @@ export async function claimDeliveries(
  * Returns the in-flight deliveries of `workerId` (and unowned ones, claimed before claims had an
  * owner) to `pending`: the worker's previous run died holding them.
  */
-export async function releaseInFlight(db: Kysely<Database>, workerId: string): Promise<number> {
+export async function releaseInFlight(
+  db: Kysely<Database>,
+  workerId: string,
+  ids?: string[],
+): Promise<number> {
+  if (ids?.length === 0) return 0;
   // Due again at once, oldest event first (the claim overwrote the due time with its lease expiry;
   // a delivery is never due before it is created).
-  const res = await db
+  let q = db
     .updateTable('deliveries')
     .set((eb) => ({
       status: 'pending',
@@ -241,8 +250,10 @@ export async function releaseInFlight(db: Kysely<Database>, workerId: string): P
       claimed_by: null,
       next_attempt_at: eb.ref('created_at'),
     }))
-    .where('status', '=', 'inFlight')
-    .where((eb) => eb.or([eb('claimed_by', '=', workerId), eb('claimed_by', 'is', null)]))
-    .executeTakeFirst();
+    .where('status', '=', 'inFlight');
+  q = ids
+    ? q.where('claimed_by', '=', workerId).where('id', 'in', ids)
+    : q.where((eb) => eb.or([eb('claimed_by', '=', workerId), eb('claimed_by', 'is', null)]));
+  const res = await q.executeTakeFirst();
   return Number(res.numUpdatedRows);
 }

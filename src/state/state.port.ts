@@ -128,8 +128,12 @@ export interface StateStore {
    * host's capacity, atomically: two workers never hold the same delivery under a valid lease.
    */
   claimDeliveries(opts: ClaimOptions): Promise<ClaimedDelivery[]>;
-  /** Returns the in-flight deliveries `workerId` holds to pending: its previous run died with them. */
-  releaseInFlightDeliveries(workerId: string): Promise<number>;
+  /**
+   * Returns in-flight deliveries `workerId` holds to pending, due at once: all of them (and unowned
+   * ones) when its previous run died with them, or the `ids` it claimed but can no longer send
+   * within their lease.
+   */
+  releaseInFlightDeliveries(workerId: string, ids?: string[]): Promise<number>;
   nextDeliveryDueAt(): Promise<string | undefined>;
   /** Records attempt outcomes; returns the `subscription.disabled` events it appended. */
   recordDeliveryResults(results: DeliveryResult[], opts: RecordOptions): Promise<NewEvent[]>;

@@ -93,8 +93,8 @@ export abstract class TriggersStateStore {
     return claims.claimDeliveries(this.db, opts, this.dialect);
   }
 
-  releaseInFlightDeliveries(workerId: string): Promise<number> {
-    return claims.releaseInFlight(this.db, workerId);
+  releaseInFlightDeliveries(workerId: string, ids?: string[]): Promise<number> {
+    return claims.releaseInFlight(this.db, workerId, ids);
   }
 
   nextDeliveryDueAt(): Promise<string | undefined> {

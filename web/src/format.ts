@@ -75,6 +75,16 @@ export function shortId(id: string): string {
   return id.slice(0, 8);
 }
 
+/**
+ * A time-ordered event or delivery id (`evt_`/`dlv_`, 12 hex digits of time, 12 random, 8 of a
+ * counter) told apart at a glance: the start of its random part, and the counter when not 0.
+ */
+export function shortOrderedId(id: string): string {
+  const hex = id.replace(/^[a-z]+_/, '');
+  const n = parseInt(hex.slice(24), 16);
+  return `${hex.slice(12, 18)}${Number.isFinite(n) && n > 0 ? `·${n}` : ''}`;
+}
+
 /** A task's name as the CLI prints it: `ingest(crm)`, `merge`. */
 export function taskLabel(task: { kind: string; target: string | null }): string {
   return task.target ? `${task.kind}(${task.target})` : task.kind;

@@ -10,7 +10,7 @@ import type { Flow, FlowDelivery, FlowRun, List, Status } from '../api.types';
 import { href } from '../app.router';
 import { EmptyState, ErrorNotice, Loading, PageHeader } from '../components/states.view';
 import { StatusBadge } from '../components/status.badge';
-import { formatDateTime, formatRelative, shortId } from '../format';
+import { formatDateTime, formatRelative, shortOrderedId } from '../format';
 import { useResource } from '../resource.hook';
 import { FlowEditor } from './flow.editor';
 import { FlowStateBadge, RunBadge, describeTrigger } from './flow.parts';
@@ -245,13 +245,19 @@ export function FlowPage({
                   <tbody>
                     {data.deliveries.map((d) => (
                       <tr key={d.id} data-delivery-status={d.status}>
-                        <td class="mono">{shortId(d.id.replace(/^dlv_/, ''))}</td>
+                        <td class="mono" title={d.id}>
+                          {shortOrderedId(d.id)}
+                        </td>
                         <td class="mono">{d.eventType}</td>
                         <td>
                           <StatusBadge status={deliveryStatus[d.status]} compact />
                         </td>
                         <td class="num">{d.attempts}</td>
-                        <td>{d.nextAttemptAt ? formatDateTime(d.nextAttemptAt) : '—'}</td>
+                        <td>
+                          {d.nextAttemptAt && d.status === 'pending'
+                            ? formatDateTime(d.nextAttemptAt)
+                            : '—'}
+                        </td>
                         <td class="cell-error">{d.lastError ?? ''}</td>
                       </tr>
                     ))}

@@ -10,7 +10,13 @@ import { href } from '../app.router';
 import { DeliveryBadge, StatusCode, SubscriptionBadge } from '../components/delivery.badge';
 import { Pager } from '../components/pager.view';
 import { EmptyState, ErrorNotice, Loading, PageHeader } from '../components/states.view';
-import { formatClock, formatDateTime, formatDuration, formatRelative } from '../format';
+import {
+  formatClock,
+  formatDateTime,
+  formatDuration,
+  formatRelative,
+  shortOrderedId,
+} from '../format';
 import { useResource } from '../resource.hook';
 import { hostOf } from '../thresholds';
 import { describeParams } from './subscriptions.page';
@@ -66,7 +72,10 @@ function DeliveryRow({
       <th scope="row">
         <span class="mono">{d.eventType}</span>
         <span class="muted block small" title={formatDateTime(d.createdAt)}>
-          {formatRelative(d.createdAt)} · event <span class="mono">{d.eventId.slice(0, 12)}…</span>
+          {formatRelative(d.createdAt)} · event{' '}
+          <span class="mono" title={d.eventId}>
+            {shortOrderedId(d.eventId)}
+          </span>
         </span>
       </th>
       <td>
