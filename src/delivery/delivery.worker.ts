@@ -95,6 +95,8 @@ export class DeliveryWorker {
   /** The last tick found every slot taken: any completion may let a claim through. */
   private saturated = false;
   private running = false;
+  /** When a claim last left out the hosts holding claims (see `tick`). */
+  private lastSweepMs = -Infinity;
   private timer: NodeJS.Timeout | undefined;
 
   private readonly results: ResultBatcher;
@@ -137,6 +139,11 @@ export class DeliveryWorker {
     // Each host's room as this claim sees it, fixed at its first use: sends keep completing while
     // a claim runs (an asynchronous one, on PostgreSQL, for a while).
     const room = new Map<string, number>();
+    // Fairness: a host with room takes its share of the oldest due rows, so another host's rows
+    // behind its backlog could wait as long as the backlog lasts (its refills keep the poll timer
+    // from firing). Once per poll interval a claim leaves out every host already holding claims.
+    const sweep = nowMs - this.lastSweepMs >= options.pollIntervalMs;
+    if (sweep) this.lastSweepMs = nowMs;
     const capacityOf = (host: string): number => {
       let r = room.get(host);
       if (r === undefined) {
@@ -144,6 +151,7 @@ export class DeliveryWorker {
         if (this.rateOf(host) !== undefined) {
           r = (this.nextSlot.get(host) ?? 0) <= nowMs && this.heldBy(host) === 0 ? 1 : 0;
         }
+        if (sweep && this.heldBy(host) > 0) r = 0;
         room.set(host, r);
       }
       return r;
