@@ -70,6 +70,8 @@ const latencyWeight = 0.2;
 interface Queued {
   claimed: ClaimedDelivery;
   now: Date;
+  /** `now` as an ISO string, made once per claim. */
+  nowIso: string;
   /** `performance.now()` at the claim: the lease's clock, independent of the injected `now`. */
   claimedAt: number;
 }
@@ -159,9 +161,10 @@ export class DeliveryWorker {
     const hosts = new Set([...this.perHost.keys(), ...this.queued.keys(), ...this.nextSlot.keys()]);
     const claimedAt = performance.now();
     const limit = Math.min(options.batchSize, free);
+    const nowIso = now.toISOString();
     const claimed = await this.deps.state.claimDeliveries({
       workerId: options.workerId,
-      now: now.toISOString(),
+      now: nowIso,
       limit,
       leaseUntil: new Date(nowMs + options.leaseMs).toISOString(),
       capacityOf,
@@ -172,8 +175,9 @@ export class DeliveryWorker {
       const rate = this.rateOf(host);
       if (rate !== undefined) this.nextSlot.set(host, nowMs + 1000 / rate);
       const queue = this.queued.get(host);
-      if (queue) queue.push({ claimed: c, now, claimedAt });
-      else this.queued.set(host, [{ claimed: c, now, claimedAt }]);
+      const item = { claimed: c, now, nowIso, claimedAt };
+      if (queue) queue.push(item);
+      else this.queued.set(host, [item]);
     }
     this.more = claimed.length >= limit;
     // A host whose claim was capped by its room, not by what was due, may have more due work: a
@@ -209,7 +213,7 @@ export class DeliveryWorker {
     // Time an attempt may need beyond its timeout: the sweep that ends it, the result's write.
     const margin = Math.min(2_000, (leaseMs - sendTimeoutMs) / 2);
     while (queue.length > 0 && (this.perHost.get(host) ?? 0) < this.deps.options.hostConcurrency) {
-      const { claimed, now, claimedAt } = queue.shift()!;
+      const { claimed, now, nowIso, claimedAt } = queue.shift()!;
       const waited = performance.now() - claimedAt;
       if (waited + sendTimeoutMs + margin >= leaseMs) {
         // The lease could run out mid-send and another worker take the delivery (a host that
@@ -219,7 +223,7 @@ export class DeliveryWorker {
         continue;
       }
       this.perHost.set(host, (this.perHost.get(host) ?? 0) + 1);
-      const p = this.deliver(claimed, now).finally(() => {
+      const p = this.deliver(claimed, now, nowIso).finally(() => {
         this.sends.delete(p);
         const left = (this.perHost.get(host) ?? 1) - 1;
         if (left > 0) this.perHost.set(host, left);
@@ -294,7 +298,7 @@ export class DeliveryWorker {
     return rate;
   }
 
-  private async deliver(c: ClaimedDelivery, now: Date): Promise<void> {
+  private async deliver(c: ClaimedDelivery, now: Date, nowIso: string): Promise<void> {
     const { delivery, event } = c;
     const sent = await this.attempts.run(c, now);
     if (this.abort.signal.aborted) return;
@@ -333,7 +337,7 @@ export class DeliveryWorker {
       attempt: {
         deliveryId: delivery.id,
         attempt: delivery.attempts + 1,
-        startedAt: now.toISOString(),
+        startedAt: nowIso,
         statusCode: sent.statusCode,
         latencyMs: sent.latencyMs,
         error: sent.error ?? (decision.status === 'delivered' ? null : `HTTP ${sent.statusCode}`),

@@ -58,7 +58,12 @@ export class AttemptRunner {
       secrets.push(signer.previousSecret);
     }
     const headers = buildWebhookHeaders(event.id, now, body, secrets);
-    const sent = await this.sender.send(delivery.url, { ...headers }, body, this.signal);
-    return { ...sent, retryAfterMs: parseRetryAfter(sent.retryAfter, now) };
+    const sent = await this.sender.send(delivery.url, headers, body, this.signal);
+    return {
+      statusCode: sent.statusCode,
+      retryAfterMs: parseRetryAfter(sent.retryAfter, now),
+      latencyMs: sent.latencyMs,
+      error: sent.error,
+    };
   }
 }

@@ -16,13 +16,14 @@ export function signPayload(secret: string, id: string, timestamp: number, body:
   return `v1,${createHmac('sha256', key).update(`${id}.${timestamp}.${body}`).digest('base64')}`;
 }
 
-export interface WebhookHeaders {
+/** A type rather than an interface: it is passed where any header record is taken. */
+export type WebhookHeaders = {
   'content-type': string;
   'user-agent': string;
   'webhook-id': string;
   'webhook-timestamp': string;
   'webhook-signature': string;
-}
+};
 
 /** Headers of one attempt; `secrets` are the signing secrets in force (newest first). */
 export function buildWebhookHeaders(

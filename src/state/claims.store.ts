@@ -14,6 +14,7 @@ import type { Kysely, Selectable, Transaction } from 'kysely';
 import { mapEvent } from './outbox.store.js';
 import type { Database } from './state.schema.js';
 import type { ClaimOptions, ClaimedDelivery } from './state.types.js';
+import { inList } from './value.list.js';
 
 export type StateDialect = 'sqlite' | 'postgres';
 
@@ -94,7 +95,7 @@ async function markClaimed(
         next_attempt_at: opts.leaseUntil,
         updated_at: opts.now,
       })
-      .where('id', 'in', ids)
+      .where(inList(dialect, 'id', ids))
       // Still due, or its lease still expired (see selectCandidates). A CASE rather than a plain
       // condition on status: SQLite would answer that with `deliveries_due` (every due row)
       // instead of the primary key (only the chosen ids).
@@ -118,6 +119,7 @@ async function markClaimed(
 /** Live subscriptions by id or match key as signers, newest first. */
 async function liveSigners(
   db: Kysely<Database>,
+  dialect: StateDialect,
   by: 'id' | 'match_key',
   keys: string[],
 ): Promise<Signer[]> {
@@ -126,7 +128,7 @@ async function liveSigners(
     .selectFrom('subscriptions')
     .select(['id', 'match_key', 'secret', 'previous_secret', 'previous_secret_until'])
     .where('status', '=', 'active')
-    .where(by, 'in', keys);
+    .where(inList(dialect, by, keys));
   if (by === 'match_key') q = q.orderBy('created_at', 'desc').orderBy('id', 'desc');
   const rows = await q.execute();
   return rows.map((r) => ({
@@ -154,20 +156,27 @@ export async function claimDeliveries(
       : await markClaimed(db, opts, dialect);
   if (picked.length === 0) return [];
   const byId = new Map(
-    (await liveSigners(db, 'id', [...new Set(picked.map((d) => d.subscription_id))])).map((s) => [
-      s.id,
-      s,
-    ]),
+    (await liveSigners(db, dialect, 'id', [...new Set(picked.map((d) => d.subscription_id))])).map(
+      (s) => [s.id, s],
+    ),
   );
   // Deliveries whose subscription is gone go to the newest live duplicate (same match key).
   const newestByKey = new Map<string, Signer>();
   const unsigned = [
     ...new Set(picked.filter((d) => !byId.has(d.subscription_id)).map((d) => d.match_key)),
   ];
-  for (const s of await liveSigners(db, 'match_key', unsigned)) {
+  for (const s of await liveSigners(db, dialect, 'match_key', unsigned)) {
     if (!newestByKey.has(s.matchKey)) newestByKey.set(s.matchKey, s);
   }
-  const claimed: Omit<ClaimedDelivery, 'event'>[] = [];
+  // One event object per event and one signer object per subscription, shared by their
+  // deliveries (an event's serialised body is kept per event object: webhook.attempt.ts).
+  const events = await db
+    .selectFrom('events')
+    .selectAll()
+    .where(inList(dialect, 'id', [...new Set(picked.map((d) => d.event_id))]))
+    .execute();
+  const eventById = new Map(events.map((e) => [e.id, mapEvent(e)]));
+  const claimed: ClaimedDelivery[] = [];
   const orphaned: string[] = [];
   for (const d of picked) {
     const signer = byId.get(d.subscription_id) ?? newestByKey.get(d.match_key);
@@ -195,12 +204,8 @@ export async function claimDeliveries(
         attempts: d.attempts,
         seriesAttempts: d.series_attempts,
       },
-      signer: {
-        id: signer.id,
-        secret: signer.secret,
-        previousSecret: signer.previousSecret,
-        previousSecretUntil: signer.previousSecretUntil,
-      },
+      event: eventById.get(d.event_id)!,
+      signer,
     });
   }
   if (orphaned.length > 0) {
@@ -214,20 +219,18 @@ export async function claimDeliveries(
         last_error: 'no live subscription to this url and event (deleted or disabled)',
         updated_at: opts.now,
       })
-      .where('id', 'in', orphaned)
-      .where('status', '=', 'inFlight')
-      .where('claimed_by', '=', opts.workerId)
+      .where(inList(dialect, 'id', orphaned))
+      .where((eb) =>
+        eb
+          .case()
+          .when('status', '=', 'inFlight')
+          .then(eb('claimed_by', '=', opts.workerId))
+          .else(eb.lit(false))
+          .end(),
+      )
       .execute();
   }
-  if (claimed.length === 0) return [];
-  const events = await db
-    .selectFrom('events')
-    .selectAll()
-    .where('id', 'in', [...new Set(claimed.map((c) => c.delivery.eventId))])
-    .execute();
-  // One event object per event: deliveries of one event share it (and its serialised body).
-  const eventById = new Map(events.map((e) => [e.id, mapEvent(e)]));
-  return claimed.map((c) => ({ ...c, event: eventById.get(c.delivery.eventId)! }));
+  return claimed;
 }
 
 /**

@@ -5,55 +5,86 @@
  * each url's failure run on its live subscriptions, and the disabling of subscriptions whose target
  * is gone (410) or has failed for too long, with their `subscription.disabled` events.
  */
-import type { Kysely, Transaction } from 'kysely';
+import { sql, type Kysely, type Transaction } from 'kysely';
+import type { StateDialect } from './claims.store.js';
 import { appendEventRows } from './outbox.store.js';
 import { mapSubscription } from './state.mappers.js';
 import type { Database } from './state.schema.js';
 import type { DeliveryResult, NewEvent, RecordOptions, SubscriptionRow } from './state.types.js';
+import { inList } from './value.list.js';
 
-/** Rows per statement in batched writes (well under SQLite's and PostgreSQL's parameter limits). */
-const chunk = 500;
-
-function chunksOf<T>(xs: T[]): T[][] {
-  const out: T[][] = [];
-  for (let i = 0; i < xs.length; i += chunk) out.push(xs.slice(i, i + chunk));
-  return out;
+/**
+ * Appends the attempt log of a batch in one statement whose rows travel as one JSON parameter (an
+ * array per row): the same statement text for every batch, prepared once (see value.list.ts).
+ */
+async function insertAttempts(
+  trx: Transaction<Database>,
+  dialect: StateDialect,
+  results: DeliveryResult[],
+): Promise<void> {
+  const rows = JSON.stringify(
+    results.map(({ attempt: a }) => [
+      a.deliveryId,
+      a.attempt,
+      a.startedAt,
+      a.statusCode,
+      a.latencyMs,
+      a.error,
+    ]),
+  );
+  const columns = sql`delivery_attempts (delivery_id, attempt, started_at, status_code, latency_ms, error)`;
+  await (
+    dialect === 'postgres'
+      ? sql`insert into ${columns}
+          select r->>0, (r->>1)::integer, r->>2, (r->>3)::integer, (r->>4)::double precision, r->>5
+          from json_array_elements(${rows}::json) as r`
+      : sql`insert into ${columns}
+          select value->>0, value->>1, value->>2, value->>3, value->>4, value->>5
+          from json_each(${rows})`
+  ).execute(trx);
 }
 
 /** Writes the delivery rows of a batch: one UPDATE per distinct outcome (all 2xx share one). */
 async function updateDeliveries(
   trx: Transaction<Database>,
+  dialect: StateDialect,
   results: DeliveryResult[],
   opts: RecordOptions,
 ): Promise<void> {
   const groups = new Map<string, { r: DeliveryResult; ids: string[] }>();
   for (const r of results) {
-    const key = JSON.stringify([r.status, r.nextAttemptAt, r.attempt.statusCode, r.attempt.error]);
+    // Only the last part can hold a newline (an error message), so the key is unambiguous.
+    const key = `${r.status}\n${r.nextAttemptAt}\n${r.attempt.statusCode}\n${r.attempt.error}`;
     const g = groups.get(key);
     if (g) g.ids.push(r.deliveryId);
     else groups.set(key, { r, ids: [r.deliveryId] });
   }
   for (const { r, ids } of groups.values()) {
-    for (const part of chunksOf(ids)) {
-      await trx
-        .updateTable('deliveries')
-        .set((eb) => ({
-          status: r.status,
-          attempts: eb('attempts', '+', 1),
-          series_attempts: eb('series_attempts', '+', 1),
-          next_attempt_at: r.nextAttemptAt,
-          lease_until: null,
-          claimed_by: null,
-          last_status_code: r.attempt.statusCode,
-          last_error: r.attempt.error,
-          updated_at: opts.now,
-          delivered_at: r.status === 'delivered' ? opts.now : null,
-        }))
-        .where('id', 'in', part)
-        .where('status', '=', 'inFlight')
-        .where('claimed_by', '=', opts.workerId)
-        .execute();
-    }
+    await trx
+      .updateTable('deliveries')
+      .set((eb) => ({
+        status: r.status,
+        attempts: eb('attempts', '+', 1),
+        series_attempts: eb('series_attempts', '+', 1),
+        next_attempt_at: r.nextAttemptAt,
+        lease_until: null,
+        claimed_by: null,
+        last_status_code: r.attempt.statusCode,
+        last_error: r.attempt.error,
+        updated_at: opts.now,
+        delivered_at: r.status === 'delivered' ? opts.now : null,
+      }))
+      .where(inList(dialect, 'id', ids))
+      // A CASE keeps SQLite on the primary key (see value.list.ts).
+      .where((eb) =>
+        eb
+          .case()
+          .when('status', '=', 'inFlight')
+          .then(eb('claimed_by', '=', opts.workerId))
+          .else(eb.lit(false))
+          .end(),
+      )
+      .execute();
   }
 }
 
@@ -65,27 +96,14 @@ async function updateDeliveries(
  */
 export async function recordDeliveryResults(
   db: Kysely<Database>,
+  dialect: StateDialect,
   results: DeliveryResult[],
   opts: RecordOptions,
 ): Promise<NewEvent[]> {
   if (results.length === 0) return [];
   return db.transaction().execute(async (trx) => {
-    for (const part of chunksOf(results)) {
-      await trx
-        .insertInto('delivery_attempts')
-        .values(
-          part.map((r) => ({
-            delivery_id: r.attempt.deliveryId,
-            attempt: r.attempt.attempt,
-            started_at: r.attempt.startedAt,
-            status_code: r.attempt.statusCode,
-            latency_ms: r.attempt.latencyMs,
-            error: r.attempt.error,
-          })),
-        )
-        .execute();
-    }
-    await updateDeliveries(trx, results, opts);
+    await insertAttempts(trx, dialect, results);
+    await updateDeliveries(trx, dialect, results, opts);
     const targets = new Map<
       string,
       { instance: string; url: string; ok: boolean; gone: boolean; firstFailedAt: string }
@@ -107,16 +125,14 @@ export async function recordDeliveryResults(
     const healthy = [...targets.values()].filter((t) => t.ok && !t.gone);
     for (const instance of new Set(healthy.map((t) => t.instance))) {
       const urls = healthy.filter((t) => t.instance === instance).map((t) => t.url);
-      for (const part of chunksOf(urls)) {
-        await trx
-          .updateTable('subscriptions')
-          .set({ failing_since: null })
-          .where('instance', '=', instance)
-          .where('url', 'in', part)
-          .where('status', '=', 'active')
-          .where('failing_since', 'is not', null)
-          .execute();
-      }
+      await trx
+        .updateTable('subscriptions')
+        .set({ failing_since: null })
+        .where('instance', '=', instance)
+        .where(inList(dialect, 'url', urls))
+        .where('status', '=', 'active')
+        .where('failing_since', 'is not', null)
+        .execute();
     }
     for (const t of targets.values()) {
       if (t.ok && !t.gone) continue;

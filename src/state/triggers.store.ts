@@ -102,7 +102,7 @@ export abstract class TriggersStateStore {
   }
 
   recordDeliveryResults(batch: DeliveryResult[], opts: RecordOptions): Promise<NewEvent[]> {
-    return results.recordDeliveryResults(this.db, batch, opts);
+    return results.recordDeliveryResults(this.db, this.dialect, batch, opts);
   }
 
   listDeliveries(instance: string, query: DeliveryQuery): Promise<DeliveryRow[]> {
