@@ -2,6 +2,7 @@
 import Sqlite from 'better-sqlite3';
 import { Kysely, SqliteDialect, type SqliteDatabase } from 'kysely';
 import { KyselyStateStore } from './kysely.store.js';
+import { startWalCheckpointer } from './wal.checkpointer.js';
 import type { Database } from './state.schema.js';
 import { err, ok, makeError, ErrorCode, type Result } from '../errors/index.js';
 
@@ -14,10 +15,13 @@ const cachedStatements = 256;
  * attempt writes). Kysely's SQLite driver runs one query at a time on this single connection and
  * never streams, so a cached statement is never in use twice.
  */
-function withStatementCache(sqlite: Sqlite.Database): SqliteDatabase {
+function withStatementCache(sqlite: Sqlite.Database, onClose: () => void): SqliteDatabase {
   const cache = new Map<string, Sqlite.Statement>();
   return {
-    close: () => sqlite.close(),
+    close: () => {
+      onClose();
+      sqlite.close();
+    },
     prepare(sql: string) {
       let stmt = cache.get(sql);
       if (stmt) cache.delete(sql);
@@ -39,8 +43,10 @@ export async function openSqliteState(file: string): Promise<Result<KyselyStateS
   sqlite.pragma('synchronous = NORMAL');
   sqlite.pragma('foreign_keys = ON');
   sqlite.pragma('busy_timeout = 5000');
+  const checkpointer = file === ':memory:' ? undefined : startWalCheckpointer(sqlite, file);
+  const database = withStatementCache(sqlite, () => void checkpointer?.stop());
   const store = new KyselyStateStore(
-    new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(sqlite) }) }),
+    new Kysely<Database>({ dialect: new SqliteDialect({ database }) }),
   );
   const failure = await store.migrate();
   if (failure !== undefined) {
