@@ -94,7 +94,10 @@ export class DeliveryWorker {
   private more = false;
   /** Hosts that had no room at the last claim: their due deliveries wait for a completion. */
   private readonly starved = new Set<string>();
-  /** The last tick found every slot taken: any completion may let a claim through. */
+  /**
+   * The last tick found every slot taken (all hosts together): a claim waits until a quarter of the
+   * slots are free again, so that it is one claim of many rows rather than a claim per completion.
+   */
   private saturated = false;
   private running = false;
   /** When a claim last left out the hosts holding claims (see `tick`). */
@@ -233,7 +236,9 @@ export class DeliveryWorker {
         // (otherwise a claim now would find nothing new: notify, timers and `more` cover the rest).
         const low = Math.max(this.deps.options.hostConcurrency, this.depthOf(host) / 4);
         const refill = this.starved.has(host) && this.heldBy(host) <= low;
-        if (refill || this.saturated) {
+        const roomy =
+          this.saturated && this.held() <= this.deps.options.concurrency * prefetch * 0.75;
+        if (refill || roomy) {
           this.starved.delete(host);
           this.saturated = false;
           this.wake();
