@@ -273,6 +273,70 @@ export function runTriggersStateContract(name: string, open: () => Promise<State
       assert.equal(await store.nextDeliveryDueAt(), at(1));
     });
 
+    void it('records a batch whatever its error texts hold, each outcome on its own rows', async () => {
+      await store.createSubscription(subscriptionRow('a'));
+      await store.appendEvents(['e1', 'e2', 'e3', 'e4'].map((id) => event(id)));
+      const claimed = await store.claimDeliveries({
+        workerId: 'w1',
+        now: at(1),
+        limit: 10,
+        leaseUntil: at(2),
+        capacityOf: () => 10,
+      });
+      assert.equal(claimed.length, 4);
+      // A lone surrogate (a response text cut inside an emoji) is stored as U+FFFD; the text
+      // "null" is not the absence of an error.
+      const cut = `cut ${'😀'.slice(0, 1)}`;
+      const outcomes = [
+        { code: 200, error: null, stored: null, status: 'delivered' as const },
+        { code: 500, error: 'null', stored: 'null', status: 'pending' as const },
+        { code: 500, error: cut, stored: 'cut \uFFFD', status: 'pending' as const },
+        {
+          code: 502,
+          error: 'quote \' " and\nnewline ✓',
+          stored: 'quote \' " and\nnewline ✓',
+          status: 'pending' as const,
+        },
+      ];
+      await store.recordDeliveryResults(
+        claimed.map((c, i) => ({
+          deliveryId: c.delivery.id,
+          instance: 'default',
+          url: c.delivery.url,
+          attempt: {
+            deliveryId: c.delivery.id,
+            attempt: 1,
+            startedAt: at(1),
+            statusCode: outcomes[i]!.code,
+            latencyMs: 12.5,
+            error: outcomes[i]!.error,
+          },
+          status: outcomes[i]!.status,
+          nextAttemptAt: outcomes[i]!.status === 'pending' ? at(5) : null,
+          gone: false,
+        })),
+        {
+          workerId: 'w1',
+          now: at(1),
+          disableFailingSince: at(-10_000),
+          disabledEvent: () => assert.fail('nothing is disabled'),
+        },
+      );
+      for (const [i, c] of claimed.entries()) {
+        const o = outcomes[i]!;
+        const row = (await store.getDelivery('default', c.delivery.id))!;
+        assert.deepEqual(
+          [row.status, row.lastStatusCode, row.lastError, row.attempts],
+          [o.status, o.code, o.stored, 1],
+        );
+        const [attempt] = await store.listDeliveryAttempts(c.delivery.id);
+        assert.deepEqual(
+          [attempt!.statusCode, attempt!.error, attempt!.latencyMs, attempt!.startedAt],
+          [o.code, o.stored, 12.5, at(1)],
+        );
+      }
+    });
+
     void it('claims atomically with an owner: concurrent claims split the work, only the holder records', async () => {
       await store.createSubscription(subscriptionRow('a'));
       await store.appendEvents(Array.from({ length: 12 }, (_, i) => event(`e${i}`)));

@@ -14,34 +14,38 @@ import type { DeliveryResult, NewEvent, RecordOptions, SubscriptionRow } from '.
 import { inList } from './value.list.js';
 
 /**
- * Appends the attempt log of a batch in one statement whose rows travel as one JSON parameter (an
- * array per row): the same statement text for every batch, prepared once (see value.list.ts).
+ * Appends the attempt log of a batch in one statement of the same text for every batch, prepared once
+ * (see value.list.ts): on SQLite the rows travel as one JSON parameter (an array per row), on
+ * PostgreSQL as one array per column. Not JSON there: `::json` refuses a lone surrogate (an error
+ * text cut inside an emoji), which would fail the whole batch, while a text parameter takes it.
  */
+/** Lone surrogates (a text cut inside an emoji) as U+FFFD, so both dialects store the same text. */
+const loneSurrogate = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
+function wellFormed(text: string | null): string | null {
+  return text === null ? null : text.replace(loneSurrogate, '\ufffd');
+}
+
 async function insertAttempts(
   trx: Transaction<Database>,
   dialect: StateDialect,
   results: DeliveryResult[],
 ): Promise<void> {
-  const rows = JSON.stringify(
-    results.map(({ attempt: a }) => [
-      a.deliveryId,
-      a.attempt,
-      a.startedAt,
-      a.statusCode,
-      a.latencyMs,
-      a.error,
-    ]),
-  );
   const columns = sql`delivery_attempts (delivery_id, attempt, started_at, status_code, latency_ms, error)`;
-  await (
-    dialect === 'postgres'
-      ? sql`insert into ${columns}
-          select r->>0, (r->>1)::integer, r->>2, (r->>3)::integer, (r->>4)::double precision, r->>5
-          from json_array_elements(${rows}::json) as r`
-      : sql`insert into ${columns}
-          select value->>0, value->>1, value->>2, value->>3, value->>4, value->>5
-          from json_each(${rows})`
-  ).execute(trx);
+  const attempts = results.map((r) => ({ ...r.attempt, error: wellFormed(r.attempt.error) }));
+  if (dialect === 'postgres') {
+    const column = <K extends keyof DeliveryResult['attempt']>(k: K) => attempts.map((a) => a[k]);
+    await sql`insert into ${columns}
+      select * from unnest(${column('deliveryId')}::text[], ${column('attempt')}::integer[],
+        ${column('startedAt')}::text[], ${column('statusCode')}::integer[],
+        ${column('latencyMs')}::double precision[], ${column('error')}::text[])`.execute(trx);
+    return;
+  }
+  const rows = JSON.stringify(
+    attempts.map((a) => [a.deliveryId, a.attempt, a.startedAt, a.statusCode, a.latencyMs, a.error]),
+  );
+  await sql`insert into ${columns}
+    select value->>0, value->>1, value->>2, value->>3, value->>4, value->>5
+    from json_each(${rows})`.execute(trx);
 }
 
 /** Writes the delivery rows of a batch: one UPDATE per distinct outcome (all 2xx share one). */
@@ -53,8 +57,8 @@ async function updateDeliveries(
 ): Promise<void> {
   const groups = new Map<string, { r: DeliveryResult; ids: string[] }>();
   for (const r of results) {
-    // Only the last part can hold a newline (an error message), so the key is unambiguous.
-    const key = `${r.status}\n${r.nextAttemptAt}\n${r.attempt.statusCode}\n${r.attempt.error}`;
+    // Only the last part can hold a newline, and JSON tells an error null from the text "null".
+    const key = `${r.status}\n${r.nextAttemptAt}\n${r.attempt.statusCode}\n${JSON.stringify(r.attempt.error)}`;
     const g = groups.get(key);
     if (g) g.ids.push(r.deliveryId);
     else groups.set(key, { r, ids: [r.deliveryId] });
@@ -70,7 +74,7 @@ async function updateDeliveries(
         lease_until: null,
         claimed_by: null,
         last_status_code: r.attempt.statusCode,
-        last_error: r.attempt.error,
+        last_error: wellFormed(r.attempt.error),
         updated_at: opts.now,
         delivered_at: r.status === 'delivered' ? opts.now : null,
       }))
