@@ -2,7 +2,8 @@
  * When every slot of the worker is taken (all hosts together), claims stay batched: the worker
  * claims again once a quarter of its slots are free, not after each completion (a claim per
  * completed send costs a statement round per delivery). Three real receivers on 127.0.0.1 keep the
- * global cap, not any host's, the binding one.
+ * global cap, not any host's, the binding one. And hosts that hang while holding most of the slots
+ * do not hold back a fast host: its queue running dry lets a claim through.
  */
 import { after, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
@@ -12,6 +13,34 @@ import type { ClaimOptions, StateStore } from '../src/state/index.js';
 import { startTestApp, type TestApp } from './support/app.js';
 import { Receiver } from './support/receiver.js';
 import { emit, subscribe } from './support/triggers.js';
+
+function newWorker(
+  state: StateStore,
+  opts: { hostConcurrency: number; concurrency: number; pollIntervalMs: number },
+): DeliveryWorker {
+  return new DeliveryWorker({
+    state,
+    now: () => new Date(),
+    log: pino({ level: 'silent' }),
+    sender: new WebhookSender({
+      allowPrivateTargets: true,
+      allowHttpHosts: [],
+      connectTimeoutMs: 1_000,
+      timeoutMs: 60_000,
+      connectionsPerHost: opts.hostConcurrency,
+    }),
+    options: {
+      ...opts,
+      schedule: { delaysMs: [0, 60_000], retryAfterCapMs: 1_000 },
+      batchSize: 100,
+      workerId: 'batching',
+      leaseMs: 120_000,
+      sendTimeoutMs: 60_000,
+      disableAfterMs: 1e12,
+      hostRates: {},
+    },
+  });
+}
 
 /** The state store, with the number of deliveries each claim returned written down. */
 function countingClaims(state: StateStore, sizes: number[]): StateStore {
@@ -48,36 +77,18 @@ void describe('delivery claim batching', () => {
     const at = new Date(Date.now() - 1000);
     for (let i = 0; i < events; i++) await emit(app, 'unification.completed', at, { i });
     const sizes: number[] = [];
-    const worker = new DeliveryWorker({
-      state: countingClaims(app.state, sizes),
-      now: () => new Date(),
-      log: pino({ level: 'silent' }),
-      sender: new WebhookSender({
-        allowPrivateTargets: true,
-        allowHttpHosts: [],
-        connectTimeoutMs: 1_000,
-        timeoutMs: 5_000,
-        connectionsPerHost: 4,
-      }),
-      options: {
-        schedule: { delaysMs: [0, 60_000], retryAfterCapMs: 1_000 },
-        hostConcurrency: 4,
-        // 16 deliveries held in all (4 per unit of cap), against 16 or more per host.
-        concurrency: 4,
-        batchSize: 100,
-        pollIntervalMs: 100,
-        workerId: 'batching',
-        leaseMs: 65_000,
-        sendTimeoutMs: 5_000,
-        disableAfterMs: 1e12,
-        hostRates: {},
-      },
+    // 64 deliveries held in all (4 per unit of cap); each host, once its latency is known, wants 32.
+    const worker = newWorker(countingClaims(app.state, sizes), {
+      hostConcurrency: 2,
+      concurrency: 16,
+      pollIntervalMs: 100,
     });
     open.push({ close: () => worker.stop() });
     await worker.start();
     for (const rx of receivers) await rx.waitFor(() => rx.received.length >= events, 60_000);
     await worker.drain();
     for (const rx of receivers) {
+      assert.equal(rx.received.length, events);
       assert.equal(new Set(rx.received.map((r) => r.headers['webhook-id'])).size, events);
     }
     const claims = sizes.filter((n) => n > 0);
@@ -87,5 +98,40 @@ void describe('delivery claim batching', () => {
       3 * events,
     );
     assert.ok(mean >= 3, `${claims.length} claims for ${3 * events} deliveries (mean ${mean})`);
+  });
+
+  void it('serves a fast host while hanging hosts hold most of the slots', async () => {
+    const app: TestApp = await startTestApp({ TRIBUTARY_ALLOW_PRIVATE_TARGETS: 'true' });
+    open.push(app);
+    const hanging = [
+      await Receiver.start(),
+      await Receiver.start(),
+      await Receiver.start(),
+      await Receiver.start(),
+    ];
+    const fast = await Receiver.start();
+    open.push(...hanging, fast);
+    for (const rx of hanging) {
+      rx.handler = () => undefined; // never answers (the worker's stop ends the requests)
+      await subscribe(app, { event: 'unification.completed', url: rx.url() });
+    }
+    await subscribe(app, { event: 'refresh.scheduled.completed', url: fast.url() });
+    // The hanging hosts' deliveries are older, so they are claimed first.
+    const older = new Date(Date.now() - 10_000);
+    for (let i = 0; i < 10; i++) await emit(app, 'unification.completed', older, { i });
+    const newer = new Date(older.getTime() + 1000);
+    for (let i = 0; i < 60; i++) await emit(app, 'refresh.scheduled.completed', newer, { i });
+    // 20 slots, 16 of them taken by the hanging hosts (4 each: one sending, three queued) until
+    // their 60 s timeout; a poll interval longer than the test, so only the claims that follow a
+    // claim or a completion can serve the fast host.
+    const worker = newWorker(app.state, {
+      hostConcurrency: 1,
+      concurrency: 5,
+      pollIntervalMs: 60_000,
+    });
+    open.push({ close: () => worker.stop() });
+    await worker.start();
+    await fast.waitFor(() => fast.received.length >= 60, 30_000);
+    assert.equal(new Set(fast.received.map((r) => r.headers['webhook-id'])).size, 60);
   });
 });

@@ -20,6 +20,7 @@ import { decideNext, type RetrySchedule } from './retry.policy.js';
 import { redactUrl } from './url.safety.js';
 import { ResultBatcher } from './result.batcher.js';
 import { AttemptRunner } from './webhook.attempt.js';
+import { HostPacing, prefetch } from './host.pacing.js';
 
 export interface WorkerOptions {
   schedule: RetrySchedule;
@@ -51,22 +52,6 @@ export interface WorkerDeps {
   internal?: InternalTarget;
 }
 
-/**
- * Claimed deliveries (sending plus queued) per unit of concurrency cap: all hosts together, and a
- * host whose latency is not known yet.
- */
-const prefetch = 4;
-/**
- * A host's queue is sized to drain in about this long at its recent latency (Little's law: depth ×
- * latency / concurrency), between 1 and 16 times its concurrency cap: a fast host is claimed for in
- * large batches (a claim's cost is mostly per statement), a slow one holds few claims, so queued
- * claims never come near the end of their lease.
- */
-const queueBudgetMs = 250;
-const maxPrefetch = 16;
-/** Weight of the newest attempt in a host's latency average. */
-const latencyWeight = 0.2;
-
 interface Queued {
   claimed: ClaimedDelivery;
   now: Date;
@@ -82,10 +67,7 @@ export class DeliveryWorker {
   /** Claimed, not yet sent, per host: the next sends start on completion without a claim round. */
   private readonly queued = new Map<string, Queued[]>();
   private readonly nextSlot = new Map<string, number>();
-  /** Each host's recent attempt latency (ms), a moving average. */
-  private readonly latency = new Map<string, number>();
-  /** Each host's configured rate (or none), looked up once. */
-  private readonly rates = new Map<string, number | undefined>();
+  private readonly pacing: HostPacing;
   private readonly sends = new Set<Promise<void>>();
   private readonly abort = new AbortController();
   private ticking: Promise<void> | undefined;
@@ -96,7 +78,8 @@ export class DeliveryWorker {
   private readonly starved = new Set<string>();
   /**
    * The last tick found every slot taken (all hosts together): a claim waits until a quarter of the
-   * slots are free again, so that it is one claim of many rows rather than a claim per completion.
+   * slots are free again, so that it is one claim of many rows rather than a claim per completion,
+   * or until a host's queue runs dry (hanging hosts may hold the slots until their timeout).
    */
   private saturated = false;
   private running = false;
@@ -108,6 +91,7 @@ export class DeliveryWorker {
   private readonly attempts: AttemptRunner;
 
   constructor(private readonly deps: WorkerDeps) {
+    this.pacing = new HostPacing(deps.options.hostConcurrency, deps.options.hostRates);
     this.attempts = new AttemptRunner(deps.sender, deps.internal, this.abort.signal);
     this.results = new ResultBatcher({
       state: deps.state,
@@ -152,8 +136,8 @@ export class DeliveryWorker {
     const capacityOf = (host: string): number => {
       let r = room.get(host);
       if (r === undefined) {
-        r = this.depthOf(host) - this.heldBy(host);
-        if (this.rateOf(host) !== undefined) {
+        r = this.pacing.depthOf(host) - this.heldBy(host);
+        if (this.pacing.rateOf(host) !== undefined) {
           r = (this.nextSlot.get(host) ?? 0) <= nowMs && this.heldBy(host) === 0 ? 1 : 0;
         }
         if (sweep && this.heldBy(host) > 0) r = 0;
@@ -175,14 +159,13 @@ export class DeliveryWorker {
     });
     for (const c of claimed) {
       const host = c.delivery.targetHost;
-      const rate = this.rateOf(host);
+      const rate = this.pacing.rateOf(host);
       if (rate !== undefined) this.nextSlot.set(host, nowMs + 1000 / rate);
       const queue = this.queued.get(host);
       const item = { claimed: c, now, nowIso, claimedAt };
       if (queue) queue.push(item);
       else this.queued.set(host, [item]);
     }
-    this.more = claimed.length >= limit;
     // A host whose claim was capped by its room, not by what was due, may have more due work: a
     // completion that brings its queue low claims again.
     const taken = new Map<string, number>();
@@ -192,8 +175,16 @@ export class DeliveryWorker {
       hosts.add(host);
     }
     this.starved.clear();
-    for (const host of hosts)
-      if ((taken.get(host) ?? 0) >= capacityOf(host)) this.starved.add(host);
+    let filled = false;
+    for (const host of hosts) {
+      const n = taken.get(host) ?? 0;
+      if (n < capacityOf(host)) continue;
+      this.starved.add(host);
+      filled ||= n > 0;
+    }
+    // The candidates are the `limit` oldest due rows: a host this claim filled may have hidden other
+    // hosts' rows behind its own. Claim again at once, with the full hosts left out.
+    this.more = claimed.length >= limit || filled;
     for (const host of new Set(claimed.map((c) => c.delivery.targetHost))) this.pump(host);
     return claimed.length;
   }
@@ -234,10 +225,12 @@ export class DeliveryWorker {
         this.pump(host);
         // Refill before the host's queue runs dry, if the last claim left some of its work behind
         // (otherwise a claim now would find nothing new: notify, timers and `more` cover the rest).
-        const low = Math.max(this.deps.options.hostConcurrency, this.depthOf(host) / 4);
+        const low = Math.max(this.deps.options.hostConcurrency, this.pacing.depthOf(host) / 4);
         const refill = this.starved.has(host) && this.heldBy(host) <= low;
         const roomy =
-          this.saturated && this.held() <= this.deps.options.concurrency * prefetch * 0.75;
+          this.saturated &&
+          (!this.queued.has(host) ||
+            this.held() <= this.deps.options.concurrency * prefetch * 0.75);
         if (refill || roomy) {
           this.starved.delete(host);
           this.saturated = false;
@@ -280,34 +273,11 @@ export class DeliveryWorker {
     await this.deps.sender.close();
   }
 
-  /** How many claimed deliveries `host` may hold (see queueBudgetMs). */
-  private depthOf(host: string): number {
-    const latency = this.latency.get(host);
-    const factor =
-      latency === undefined
-        ? prefetch
-        : Math.max(1, Math.min(maxPrefetch, Math.floor(queueBudgetMs / Math.max(latency, 1))));
-    return this.deps.options.hostConcurrency * factor;
-  }
-
-  private observeLatency(host: string, ms: number): void {
-    const last = this.latency.get(host);
-    this.latency.set(host, last === undefined ? ms : last + latencyWeight * (ms - last));
-  }
-
-  private rateOf(host: string): number | undefined {
-    if (this.rates.has(host)) return this.rates.get(host);
-    const rates = this.deps.options.hostRates;
-    const rate = rates[host] ?? rates[host.replace(/:\d+$/, '')];
-    this.rates.set(host, rate);
-    return rate;
-  }
-
   private async deliver(c: ClaimedDelivery, now: Date, nowIso: string): Promise<void> {
     const { delivery, event } = c;
     const sent = await this.attempts.run(c, now);
     if (this.abort.signal.aborted) return;
-    this.observeLatency(delivery.targetHost, sent.latencyMs);
+    this.pacing.observeLatency(delivery.targetHost, sent.latencyMs);
     const seriesAttempt = delivery.seriesAttempts + 1;
     const decision = decideNext(
       {
