@@ -116,14 +116,15 @@ void describe('delivery claim batching', () => {
       await subscribe(app, { event: 'unification.completed', url: rx.url() });
     }
     await subscribe(app, { event: 'refresh.scheduled.completed', url: fast.url() });
-    // The hanging hosts' deliveries are older, so they are claimed first.
-    const older = new Date(Date.now() - 10_000);
-    for (let i = 0; i < 10; i++) await emit(app, 'unification.completed', older, { i });
-    const newer = new Date(older.getTime() + 1000);
-    for (let i = 0; i < 60; i++) await emit(app, 'refresh.scheduled.completed', newer, { i });
+    // Interleaved, so the first claim takes the hanging hosts' share and some of the fast host's.
+    const at = new Date(Date.now() - 10_000);
+    for (let i = 0; i < 60; i++) {
+      if (i < 10) await emit(app, 'unification.completed', at, { i });
+      await emit(app, 'refresh.scheduled.completed', at, { i });
+    }
     // 20 slots, 16 of them taken by the hanging hosts (4 each: one sending, three queued) until
-    // their 60 s timeout; a poll interval longer than the test, so only the claims that follow a
-    // claim or a completion can serve the fast host.
+    // their 60 s timeout; a poll interval longer than the test, so only completions let claims
+    // through once every slot is taken.
     const worker = newWorker(app.state, {
       hostConcurrency: 1,
       concurrency: 5,

@@ -175,16 +175,9 @@ export class DeliveryWorker {
       hosts.add(host);
     }
     this.starved.clear();
-    let filled = false;
-    for (const host of hosts) {
-      const n = taken.get(host) ?? 0;
-      if (n < capacityOf(host)) continue;
-      this.starved.add(host);
-      filled ||= n > 0;
-    }
-    // The candidates are the `limit` oldest due rows: a host this claim filled may have hidden other
-    // hosts' rows behind its own. Claim again at once, with the full hosts left out.
-    this.more = claimed.length >= limit || filled;
+    for (const host of hosts)
+      if ((taken.get(host) ?? 0) >= capacityOf(host)) this.starved.add(host);
+    this.more = claimed.length >= limit;
     for (const host of new Set(claimed.map((c) => c.delivery.targetHost))) this.pump(host);
     return claimed.length;
   }
