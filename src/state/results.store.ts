@@ -31,17 +31,25 @@ async function insertAttempts(
   results: DeliveryResult[],
 ): Promise<void> {
   const columns = sql`delivery_attempts (delivery_id, attempt, started_at, status_code, latency_ms, error)`;
-  const attempts = results.map((r) => ({ ...r.attempt, error: wellFormed(r.attempt.error) }));
+  const attempts = results.map((r) => r.attempt);
   if (dialect === 'postgres') {
     const column = <K extends keyof DeliveryResult['attempt']>(k: K) => attempts.map((a) => a[k]);
+    const errors = attempts.map((a) => wellFormed(a.error));
     await sql`insert into ${columns}
       select * from unnest(${column('deliveryId')}::text[], ${column('attempt')}::integer[],
         ${column('startedAt')}::text[], ${column('statusCode')}::integer[],
-        ${column('latencyMs')}::double precision[], ${column('error')}::text[])`.execute(trx);
+        ${column('latencyMs')}::double precision[], ${errors}::text[])`.execute(trx);
     return;
   }
   const rows = JSON.stringify(
-    attempts.map((a) => [a.deliveryId, a.attempt, a.startedAt, a.statusCode, a.latencyMs, a.error]),
+    attempts.map((a) => [
+      a.deliveryId,
+      a.attempt,
+      a.startedAt,
+      a.statusCode,
+      a.latencyMs,
+      wellFormed(a.error),
+    ]),
   );
   await sql`insert into ${columns}
     select value->>0, value->>1, value->>2, value->>3, value->>4, value->>5
