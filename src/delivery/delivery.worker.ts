@@ -16,7 +16,12 @@ import { describeUnknown } from '../errors/index.js';
 import type { ClaimedDelivery, StateStore } from '../state/index.js';
 import type { WebhookSender } from './http.sender.js';
 import type { InternalTarget } from './internal.target.js';
-import { decideNext, type RetrySchedule } from './retry.policy.js';
+import {
+  decideNext,
+  type AttemptOutcome,
+  type Decision,
+  type RetrySchedule,
+} from './retry.policy.js';
 import { redactUrl } from './url.safety.js';
 import { ResultBatcher } from './result.batcher.js';
 import { AttemptRunner } from './webhook.attempt.js';
@@ -267,37 +272,28 @@ export class DeliveryWorker {
   }
 
   private async deliver(c: ClaimedDelivery, now: Date, nowIso: string): Promise<void> {
-    const { delivery, event } = c;
+    const { delivery } = c;
     const sent = await this.attempts.run(c, now);
     if (this.abort.signal.aborted) return;
     this.pacing.observeLatency(delivery.targetHost, sent.latencyMs);
     const seriesAttempt = delivery.seriesAttempts + 1;
+    const outcome: AttemptOutcome = {
+      statusCode: sent.statusCode,
+      retryAfterMs: sent.retryAfterMs,
+    };
+    if ('verdict' in sent) outcome.verdict = sent.verdict;
     const decision = decideNext(
-      {
-        statusCode: sent.statusCode,
-        retryAfterMs: sent.retryAfterMs,
-        ...('verdict' in sent && { verdict: sent.verdict }),
-      },
+      outcome,
       seriesAttempt,
       now,
       this.deps.options.schedule,
       this.deps.random ?? Math.random,
     );
-    // The log line's fields (the url parsed to redact it) only when the line is written.
-    const fields = () => ({
-      delivery: delivery.id,
-      event: event.id,
-      type: event.type,
-      url: redactUrl(delivery.url),
-      attempt: delivery.attempts + 1,
-      statusCode: sent.statusCode,
-      latencyMs: sent.latencyMs,
-      outcome: decision.status,
-    });
     const { log } = this.deps;
     if (decision.status !== 'delivered') {
-      log.warn({ ...fields(), error: sent.error }, 'webhook attempt failed');
-    } else if (log.isLevelEnabled('debug')) log.debug(fields(), 'webhook delivered');
+      log.warn({ ...logFields(c, sent, decision), error: sent.error }, 'webhook attempt failed');
+    } else if (log.isLevelEnabled('debug'))
+      log.debug(logFields(c, sent, decision), 'webhook delivered');
     this.results.add({
       deliveryId: delivery.id,
       instance: delivery.instance,
@@ -310,7 +306,9 @@ export class DeliveryWorker {
         latencyMs: sent.latencyMs,
         error: sent.error ?? (decision.status === 'delivered' ? null : `HTTP ${sent.statusCode}`),
       },
-      ...decision,
+      status: decision.status,
+      nextAttemptAt: decision.nextAttemptAt,
+      gone: decision.gone,
     });
   }
 
@@ -358,4 +356,22 @@ export class DeliveryWorker {
     this.timer = setTimeout(() => this.wake(), delay);
     this.timer.unref();
   }
+}
+
+/** An attempt's log line fields (the url parsed to redact it): made only when the line is written. */
+function logFields(
+  { delivery, event }: ClaimedDelivery,
+  sent: { statusCode: number | null; latencyMs: number },
+  decision: Decision,
+): Record<string, unknown> {
+  return {
+    delivery: delivery.id,
+    event: event.id,
+    type: event.type,
+    url: redactUrl(delivery.url),
+    attempt: delivery.attempts + 1,
+    statusCode: sent.statusCode,
+    latencyMs: sent.latencyMs,
+    outcome: decision.status,
+  };
 }

@@ -121,8 +121,6 @@ export class WebhookSender {
   /** Any method (the flows' HTTP, Teams and Slack actions), under the same rules as `send`. */
   request(req: SendRequest): Promise<SendResult> {
     const { url, signal } = req;
-    const fail = (error: string): Promise<SendResult> =>
-      Promise.resolve({ statusCode: null, retryAfter: undefined, latencyMs: 0, error });
     const target = this.targetOf(url);
     if ('error' in target) return fail(target.error);
     if (target.refused) return fail('target address refused (private or loopback)');
@@ -238,15 +236,21 @@ class ResponseReader implements Dispatcher.DispatchHandler {
     if (this.settled) return;
     this.settled = true;
     const code = this.statusCode;
-    this.done({
-      ...(this.text !== undefined && { responseText: this.text.slice(0, maxResponseText) }),
+    const result: SendResult = {
       statusCode: code,
       retryAfter: this.retryAfter,
       latencyMs: Math.round((performance.now() - this.started) * 100) / 100,
       error:
         error ?? (code !== null && code >= 300 && code < 400 ? 'redirects are not followed' : null),
-    });
+    };
+    if (this.text !== undefined) result.responseText = this.text.slice(0, maxResponseText);
+    this.done(result);
   }
+}
+
+/** An attempt that ends before anything is sent. */
+function fail(error: string): Promise<SendResult> {
+  return Promise.resolve({ statusCode: null, retryAfter: undefined, latencyMs: 0, error });
 }
 
 function toError(reason: unknown): Error {

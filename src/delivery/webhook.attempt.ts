@@ -8,7 +8,7 @@ import { envelopeOf } from '../triggers/index.js';
 import type { WebhookSender } from './http.sender.js';
 import { isInternalUrl, type InternalOutcome, type InternalTarget } from './internal.target.js';
 import { parseRetryAfter } from './retry.policy.js';
-import { buildWebhookHeaders } from './webhook.signing.js';
+import { buildWebhookHeaders, signingKey } from './webhook.signing.js';
 
 /** A webhook POST's result with its `Retry-After` parsed. */
 export interface Posted {
@@ -18,8 +18,12 @@ export interface Posted {
   error: string | null;
 }
 
+/** Decoded signing keys kept (by secret) before the cache starts over. */
+const maxCachedKeys = 1024;
+
 export class AttemptRunner {
   private readonly bodies = new WeakMap<object, string>();
+  private readonly keys = new Map<string, Buffer>();
 
   constructor(
     private readonly sender: Pick<WebhookSender, 'send'>,
@@ -49,13 +53,13 @@ export class AttemptRunner {
       body = JSON.stringify(envelopeOf(event));
       this.bodies.set(event, body);
     }
-    const secrets = [signer.secret];
+    const secrets = [this.keyOf(signer.secret)];
     if (
       signer.previousSecret &&
       signer.previousSecretUntil &&
       signer.previousSecretUntil > now.toISOString()
     ) {
-      secrets.push(signer.previousSecret);
+      secrets.push(this.keyOf(signer.previousSecret));
     }
     const headers = buildWebhookHeaders(event.id, now, body, secrets);
     const sent = await this.sender.send(delivery.url, headers, body, this.signal);
@@ -65,5 +69,16 @@ export class AttemptRunner {
       latencyMs: sent.latencyMs,
       error: sent.error,
     };
+  }
+
+  /** A secret's HMAC key, decoded once per secret rather than per attempt. */
+  private keyOf(secret: string): Buffer {
+    let key = this.keys.get(secret);
+    if (key === undefined) {
+      if (this.keys.size >= maxCachedKeys) this.keys.clear();
+      key = signingKey(secret);
+      this.keys.set(secret, key);
+    }
+    return key;
   }
 }

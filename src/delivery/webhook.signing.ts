@@ -11,8 +11,19 @@ export function newSecret(): string {
   return `whsec_${randomBytes(24).toString('base64')}`;
 }
 
-export function signPayload(secret: string, id: string, timestamp: number, body: string): string {
-  const key = Buffer.from(secret.slice('whsec_'.length), 'base64');
+/** The HMAC key of a `whsec_` secret (its base64 part, decoded). */
+export function signingKey(secret: string): Buffer {
+  return Buffer.from(secret.slice('whsec_'.length), 'base64');
+}
+
+/** `secret` is a `whsec_` secret or its `signingKey` (decoded once by a caller that signs often). */
+export function signPayload(
+  secret: string | Buffer,
+  id: string,
+  timestamp: number,
+  body: string,
+): string {
+  const key = typeof secret === 'string' ? signingKey(secret) : secret;
   return `v1,${createHmac('sha256', key).update(`${id}.${timestamp}.${body}`).digest('base64')}`;
 }
 
@@ -25,12 +36,12 @@ export type WebhookHeaders = {
   'webhook-signature': string;
 };
 
-/** Headers of one attempt; `secrets` are the signing secrets in force (newest first). */
+/** Headers of one attempt; `secrets` are the signing secrets in force (newest first; see signPayload). */
 export function buildWebhookHeaders(
   id: string,
   now: Date,
   body: string,
-  secrets: string[],
+  secrets: (string | Buffer)[],
 ): WebhookHeaders {
   const timestamp = Math.floor(now.getTime() / 1000);
   return {
