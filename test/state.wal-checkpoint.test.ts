@@ -1,9 +1,12 @@
 import { after, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, statSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import Sqlite from 'better-sqlite3';
+import { openSqliteState } from '../src/state/index.js';
 import { startWalCheckpointer } from '../src/state/wal.checkpointer.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'tributary-wal-test-'));
@@ -18,6 +21,7 @@ void describe('WAL checkpoints on a worker thread', () => {
     db.exec('create table t (id integer primary key, payload blob not null)');
     // The periodic round is pushed out of the test's way; `checkpointNow` runs the same code.
     const cp = startWalCheckpointer(db, file, { intervalMs: 3_600_000, backstopPages: 100_000 });
+    await cp.ready;
     try {
       const insert = db.prepare('insert into t (payload) values (?)');
       // About 3,000 pages in many commits: past SQLite's own 1,000-page checkpoint three times.
@@ -39,5 +43,23 @@ void describe('WAL checkpoints on a worker thread', () => {
       await cp.stop();
       db.close();
     }
+  });
+
+  void it('closes the state file cleanly: the thread first, then the main connection removes the WAL', async () => {
+    // In a child process that exits right after `close()`, as a server does on shutdown.
+    const file = join(dir, 'closing.sqlite');
+    const script = fileURLToPath(new URL('./fixtures/state/close-and-exit.ts', import.meta.url));
+    const child = spawnSync(process.execPath, ['--import', 'tsx', script, file], {
+      encoding: 'utf8',
+    });
+    assert.equal(child.status, 0, child.stderr);
+    assert.equal(existsSync(`${file}-wal`), false, 'the WAL file is left behind');
+    const reopened = await openSqliteState(file);
+    assert.ok(reopened.ok);
+    assert.deepEqual(
+      (await reopened.value.listInstances()).map((i) => i.name),
+      ['default'],
+    );
+    await reopened.value.close();
   });
 });

@@ -41,7 +41,12 @@ import type {
 } from './state.types.js';
 
 export class KyselyStateStore extends TriggersStateStore implements StateStore {
-  constructor(db: Kysely<Database>, dialect: StateDialect = 'sqlite') {
+  constructor(
+    db: Kysely<Database>,
+    dialect: StateDialect = 'sqlite',
+    /** Runs before the connections close (the SQLite adapter ends its checkpoint thread there). */
+    private readonly beforeClose: () => Promise<void> = async () => {},
+  ) {
     super(db, dialect);
   }
 
@@ -330,6 +335,7 @@ export class KyselyStateStore extends TriggersStateStore implements StateStore {
   }
 
   async close(): Promise<void> {
+    await this.beforeClose();
     await this.db.destroy();
   }
 }

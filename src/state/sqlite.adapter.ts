@@ -15,13 +15,10 @@ const cachedStatements = 256;
  * attempt writes). Kysely's SQLite driver runs one query at a time on this single connection and
  * never streams, so a cached statement is never in use twice.
  */
-function withStatementCache(sqlite: Sqlite.Database, onClose: () => void): SqliteDatabase {
+function withStatementCache(sqlite: Sqlite.Database): SqliteDatabase {
   const cache = new Map<string, Sqlite.Statement>();
   return {
-    close: () => {
-      onClose();
-      sqlite.close();
-    },
+    close: () => sqlite.close(),
     prepare(sql: string) {
       let stmt = cache.get(sql);
       if (stmt) cache.delete(sql);
@@ -44,9 +41,13 @@ export async function openSqliteState(file: string): Promise<Result<KyselyStateS
   sqlite.pragma('foreign_keys = ON');
   sqlite.pragma('busy_timeout = 5000');
   const checkpointer = file === ':memory:' ? undefined : startWalCheckpointer(sqlite, file);
-  const database = withStatementCache(sqlite, () => void checkpointer?.stop());
+  await checkpointer?.ready;
+  // The thread's connection closes first, so the main one closes last: it checkpoints and removes
+  // the WAL file.
   const store = new KyselyStateStore(
-    new Kysely<Database>({ dialect: new SqliteDialect({ database }) }),
+    new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(sqlite) }) }),
+    'sqlite',
+    async () => checkpointer?.stop(),
   );
   const failure = await store.migrate();
   if (failure !== undefined) {

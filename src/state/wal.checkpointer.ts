@@ -36,8 +36,12 @@ const checkpoint = () => {
   try { return db.pragma('wal_checkpoint(PASSIVE)')[0]; } catch (e) { return { error: String(e) }; }
 };
 setInterval(checkpoint, workerData.intervalMs);
-parentPort.on('message', () => parentPort.postMessage(checkpoint()));
+parentPort.on('message', () => parentPort.postMessage({ checkpoint: checkpoint() }));
+checkpoint(); // opens the connection's view of the WAL before the thread reports ready
+parentPort.postMessage({ ready: true });
 `;
+
+type FromThread = { ready: true } | { checkpoint: CheckpointResult | { error: string } };
 
 /** SQLite's answer to a checkpoint: WAL frames in all and frames now copied into the database. */
 export interface CheckpointResult {
@@ -47,6 +51,11 @@ export interface CheckpointResult {
 }
 
 export interface WalCheckpointer {
+  /**
+   * Settles once the thread has its connection open (or has failed: the backstop then checkpoints),
+   * so that a close that follows finds both connections and closes the thread's first.
+   */
+  ready: Promise<void>;
   /** Runs a checkpoint now, on the thread (the periodic ones need no call). */
   checkpointNow(): Promise<CheckpointResult | { error: string }>;
   /** Ends the thread (its connection closes with it). */
@@ -70,15 +79,28 @@ export function startWalCheckpointer(
     if (main.open) main.pragma('wal_autocheckpoint = 1000');
   });
   worker.unref();
+  const ready = new Promise<void>((resolve) => {
+    worker.once('exit', () => resolve());
+    const onReady = (m: FromThread) => {
+      if (!('ready' in m)) return;
+      worker.off('message', onReady);
+      resolve();
+    };
+    worker.on('message', onReady);
+  });
   return {
+    ready,
     checkpointNow: () =>
       new Promise((resolve) => {
         const exited = () => resolve({ error: 'checkpoint thread has exited' });
-        worker.once('exit', exited);
-        worker.once('message', (r: CheckpointResult | { error: string }) => {
+        const onReply = (m: FromThread) => {
+          if (!('checkpoint' in m)) return;
+          worker.off('message', onReply);
           worker.off('exit', exited);
-          resolve(r);
-        });
+          resolve(m.checkpoint);
+        };
+        worker.once('exit', exited);
+        worker.on('message', onReply);
         worker.postMessage('now');
       }),
     stop: async () => {
