@@ -7,40 +7,10 @@
  */
 import { after, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import pino from 'pino';
-import { DeliveryWorker, WebhookSender } from '../src/delivery/index.js';
 import type { ClaimOptions, StateStore } from '../src/state/index.js';
 import { startTestApp, type TestApp } from './support/app.js';
 import { Receiver } from './support/receiver.js';
-import { emit, subscribe } from './support/triggers.js';
-
-function newWorker(
-  state: StateStore,
-  opts: { hostConcurrency: number; concurrency: number; pollIntervalMs: number },
-): DeliveryWorker {
-  return new DeliveryWorker({
-    state,
-    now: () => new Date(),
-    log: pino({ level: 'silent' }),
-    sender: new WebhookSender({
-      allowPrivateTargets: true,
-      allowHttpHosts: [],
-      connectTimeoutMs: 1_000,
-      timeoutMs: 60_000,
-      connectionsPerHost: opts.hostConcurrency,
-    }),
-    options: {
-      ...opts,
-      schedule: { delaysMs: [0, 60_000], retryAfterCapMs: 1_000 },
-      batchSize: 100,
-      workerId: 'batching',
-      leaseMs: 120_000,
-      sendTimeoutMs: 60_000,
-      disableAfterMs: 1e12,
-      hostRates: {},
-    },
-  });
-}
+import { emit, newWorker, subscribe } from './support/triggers.js';
 
 /** The state store, with the number of deliveries each claim returned written down. */
 function countingClaims(state: StateStore, sizes: number[]): StateStore {
@@ -78,9 +48,10 @@ void describe('delivery claim batching', () => {
     for (let i = 0; i < events; i++) await emit(app, 'unification.completed', at, { i });
     const sizes: number[] = [];
     // 64 deliveries held in all (4 per unit of cap); each host, once its latency is known, wants 32.
-    const worker = newWorker(countingClaims(app.state, sizes), {
+    const worker = newWorker(countingClaims(app.state, sizes), 'batching', {
       hostConcurrency: 2,
       concurrency: 16,
+      batchSize: 100,
       pollIntervalMs: 100,
     });
     open.push({ close: () => worker.stop() });
@@ -125,10 +96,13 @@ void describe('delivery claim batching', () => {
     // 20 slots, 16 of them taken by the hanging hosts (4 each: one sending, three queued) until
     // their 60 s timeout; a poll interval longer than the test, so only completions let claims
     // through once every slot is taken.
-    const worker = newWorker(app.state, {
+    const worker = newWorker(app.state, 'batching', {
       hostConcurrency: 1,
       concurrency: 5,
+      batchSize: 100,
       pollIntervalMs: 60_000,
+      leaseMs: 120_000,
+      sendTimeoutMs: 60_000,
     });
     open.push({ close: () => worker.stop() });
     await worker.start();

@@ -6,11 +6,9 @@
  */
 import { after, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import pino from 'pino';
-import { DeliveryWorker, WebhookSender } from '../src/delivery/index.js';
 import { startTestApp, type TestApp } from './support/app.js';
 import { Receiver } from './support/receiver.js';
-import { emit, subscribe } from './support/triggers.js';
+import { emit, newWorker, subscribe } from './support/triggers.js';
 
 void describe('delivery fairness', () => {
   const open: { close?: () => Promise<void>; dispose?: () => Promise<void> }[] = [];
@@ -31,29 +29,13 @@ void describe('delivery fairness', () => {
     for (let i = 0; i < 1500; i++) await emit(app, 'unification.completed', older, { i });
     const newer = new Date(older.getTime() + 1000);
     for (let i = 0; i < 60; i++) await emit(app, 'refresh.scheduled.completed', newer, { i });
-    const worker = new DeliveryWorker({
-      state: app.state,
-      now: () => new Date(),
-      log: pino({ level: 'silent' }),
-      sender: new WebhookSender({
-        allowPrivateTargets: true,
-        allowHttpHosts: [],
-        connectTimeoutMs: 1_000,
-        timeoutMs: 5_000,
-        connectionsPerHost: 2,
-      }),
-      options: {
-        schedule: { delaysMs: [0, 60_000], retryAfterCapMs: 1_000 },
-        hostConcurrency: 2,
-        concurrency: 64,
-        batchSize: 20,
-        pollIntervalMs: 100,
-        workerId: 'fair',
-        leaseMs: 65_000,
-        sendTimeoutMs: 5_000,
-        disableAfterMs: 1e12,
-        hostRates: {},
-      },
+    const worker = newWorker(app.state, 'fair', {
+      hostConcurrency: 2,
+      concurrency: 64,
+      batchSize: 20,
+      pollIntervalMs: 100,
+      leaseMs: 65_000,
+      sendTimeoutMs: 5_000,
     });
     open.push({ close: () => worker.stop() });
     await worker.start();

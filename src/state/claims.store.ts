@@ -14,7 +14,7 @@ import type { Kysely, Selectable, Transaction } from 'kysely';
 import { mapEvent } from './outbox.store.js';
 import type { Database } from './state.schema.js';
 import type { ClaimOptions, ClaimedDelivery } from './state.types.js';
-import { inList } from './value.list.js';
+import { heldBy, inList } from './value.list.js';
 
 export type StateDialect = 'sqlite' | 'postgres';
 
@@ -220,14 +220,7 @@ export async function claimDeliveries(
         updated_at: opts.now,
       })
       .where(inList(dialect, 'id', orphaned))
-      .where((eb) =>
-        eb
-          .case()
-          .when('status', '=', 'inFlight')
-          .then(eb('claimed_by', '=', opts.workerId))
-          .else(eb.lit(false))
-          .end(),
-      )
+      .where(heldBy(opts.workerId))
       .execute();
   }
   return claimed;

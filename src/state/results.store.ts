@@ -11,7 +11,7 @@ import { appendEventRows } from './outbox.store.js';
 import { mapSubscription } from './state.mappers.js';
 import type { Database } from './state.schema.js';
 import type { DeliveryResult, NewEvent, RecordOptions, SubscriptionRow } from './state.types.js';
-import { inList } from './value.list.js';
+import { heldBy, inList } from './value.list.js';
 
 /**
  * Appends the attempt log of a batch in one statement of the same text for every batch, prepared once
@@ -87,15 +87,7 @@ async function updateDeliveries(
         delivered_at: r.status === 'delivered' ? opts.now : null,
       }))
       .where(inList(dialect, 'id', ids))
-      // A CASE keeps SQLite on the primary key (see value.list.ts).
-      .where((eb) =>
-        eb
-          .case()
-          .when('status', '=', 'inFlight')
-          .then(eb('claimed_by', '=', opts.workerId))
-          .else(eb.lit(false))
-          .end(),
-      )
+      .where(heldBy(opts.workerId))
       .execute();
   }
 }

@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict';
 import pino from 'pino';
 import type { App } from '../../src/app.js';
-import { DeliveryWorker, WebhookSender } from '../../src/delivery/index.js';
+import { DeliveryWorker, WebhookSender, type WorkerOptions } from '../../src/delivery/index.js';
 import type { StateStore } from '../../src/state/index.js';
 import { newEventId } from '../../src/triggers/index.js';
 import { auth } from './app.js';
@@ -55,9 +55,27 @@ export const minutes = (t: Date, m: number): Date => new Date(t.getTime() + m * 
 
 /**
  * A dispatcher over `state` with small batches (so several workers interleave), loopback targets
- * allowed, a 20 ms poll and the default timeouts and lease.
+ * allowed, a 20 ms poll and the default timeouts and lease; `options` overrides any of them (the
+ * sender follows `hostConcurrency` and `sendTimeoutMs`).
  */
-export function newWorker(state: StateStore, workerId: string): DeliveryWorker {
+export function newWorker(
+  state: StateStore,
+  workerId: string,
+  options: Partial<WorkerOptions> = {},
+): DeliveryWorker {
+  const o: WorkerOptions = {
+    schedule: { delaysMs: [0, 50, 100], retryAfterCapMs: 1_000 },
+    hostConcurrency: 4,
+    concurrency: 8,
+    batchSize: 5,
+    pollIntervalMs: 20,
+    workerId,
+    leaseMs: 75_000,
+    sendTimeoutMs: 15_000,
+    disableAfterMs: 5 * 86_400_000,
+    hostRates: {},
+    ...options,
+  };
   return new DeliveryWorker({
     state,
     now: () => new Date(),
@@ -66,20 +84,9 @@ export function newWorker(state: StateStore, workerId: string): DeliveryWorker {
       allowPrivateTargets: true,
       allowHttpHosts: [],
       connectTimeoutMs: 5_000,
-      timeoutMs: 15_000,
-      connectionsPerHost: 4,
+      timeoutMs: o.sendTimeoutMs,
+      connectionsPerHost: o.hostConcurrency,
     }),
-    options: {
-      schedule: { delaysMs: [0, 50, 100], retryAfterCapMs: 1_000 },
-      hostConcurrency: 4,
-      concurrency: 8,
-      batchSize: 5,
-      pollIntervalMs: 20,
-      workerId,
-      leaseMs: 75_000,
-      sendTimeoutMs: 15_000,
-      disableAfterMs: 5 * 86_400_000,
-      hostRates: {},
-    },
+    options: o,
   });
 }
